@@ -1,0 +1,116 @@
+//! `#[with_defer(allow(..))]`: the attribute's arguments.
+
+use proc_macro2::TokenStream;
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::{Ident, Token};
+
+/// The lints `#[with_defer(allow(..))]` can silence.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Lint {
+    Loop,
+    InfiniteLoop,
+    CallChain,
+    ImmediateRecover,
+    Exit,
+    EagerTime,
+}
+
+impl Lint {
+    pub const ALL: [Lint; 6] = [
+        Lint::Loop,
+        Lint::InfiniteLoop,
+        Lint::CallChain,
+        Lint::ImmediateRecover,
+        Lint::Exit,
+        Lint::EagerTime,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Lint::Loop => "loop",
+            Lint::InfiniteLoop => "infinite_loop",
+            Lint::CallChain => "call_chain",
+            Lint::ImmediateRecover => "immediate_recover",
+            Lint::Exit => "exit",
+            Lint::EagerTime => "eager_time",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Lint> {
+        Lint::ALL.into_iter().find(|lint| lint.name() == name)
+    }
+}
+
+/// Parsed attribute arguments.
+#[derive(Default)]
+pub struct Options {
+    pub allowed: Vec<Lint>,
+}
+
+impl Options {
+    pub fn allows(&self, lint: Lint) -> bool {
+        self.allowed.contains(&lint)
+    }
+
+    pub fn parse(tokens: TokenStream) -> syn::Result<Options> {
+        if tokens.is_empty() {
+            return Ok(Options::default());
+        }
+        syn::parse2(tokens)
+    }
+}
+
+impl Parse for Options {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut options = Options::default();
+        while !input.is_empty() {
+            let key: Ident = input.call(Ident::parse_any)?;
+            if key != "allow" {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!(
+                        "unknown `with_defer` argument `{key}`; the only argument is `allow({})`",
+                        lint_names()
+                    ),
+                ));
+            }
+            let content;
+            syn::parenthesized!(content in input);
+            if content.is_empty() {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("`allow()` needs at least one lint name: {}", lint_names()),
+                ));
+            }
+            while !content.is_empty() {
+                // `loop` is a keyword, so accept any identifier-like token.
+                let name: Ident = content.call(Ident::parse_any)?;
+                let Some(lint) = Lint::from_name(&name.to_string()) else {
+                    return Err(syn::Error::new(
+                        name.span(),
+                        format!("unknown lint `{name}`; the lints are {}", lint_names()),
+                    ));
+                };
+                options.allowed.push(lint);
+                if content.is_empty() {
+                    break;
+                }
+                content.parse::<Token![,]>()?;
+            }
+            if input.is_empty() {
+                break;
+            }
+            input.parse::<Token![,]>()?;
+        }
+        Ok(options)
+    }
+}
+
+fn lint_names() -> String {
+    Lint::ALL
+        .iter()
+        .map(|lint| format!("`{}`", lint.name()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,322 @@
+//! Expansion: the function becomes its body in an `FnOnce` closure, slots in
+//! the function's scope, and an open-coded epilogue that runs the deferred
+//! calls LIFO once the body's borrows have ended.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+use syn::visit::Visit;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Block, Expr, FnArg, ItemFn, ReturnType, Stmt, Type};
+
+use crate::args::Options;
+use crate::lints::Lints;
+use crate::rewrite::{Census, Rewriter, Shape, slot_name};
+use crate::scope::{Binding, Scopes, hidden};
+use crate::site::Kind;
+
+/// Largest number of sites the static (bitmask-like) frame takes, as in Go's
+/// open-coded defers.
+const MAX_STATIC_SITES: usize = 8;
+
+/// `#[with_defer]` on a function.
+pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
+    let options = match Options::parse(args) {
+        Ok(options) => options,
+        Err(error) => return error_with_item(error, item),
+    };
+    let mut function: ItemFn = match syn::parse2(item.clone()) {
+        Ok(function) => function,
+        Err(_) => {
+            let error = syn::Error::new(
+                proc_macro2::Span::call_site(),
+                "`#[with_defer]` goes on a function with a body (a free function, a method, \
+                 or a trait method with a default body); for a closure use \
+                 `defer_scope!(|| { .. })`",
+            );
+            return error_with_item(error, item);
+        }
+    };
+    if let Err(error) = check_signature(&function.sig) {
+        return error_with_item(error, item);
+    }
+    let scopes = parameter_scopes(function.sig.inputs.iter());
+    let name = function.sig.ident.to_string();
+    let body = expand_body(
+        &options,
+        scopes,
+        &function.sig.output,
+        &name,
+        std::mem::replace(&mut *function.block, empty_block()),
+    );
+    *function.block = body;
+    function.into_token_stream()
+}
+
+fn check_signature(sig: &syn::Signature) -> syn::Result<()> {
+    if let Some(constness) = &sig.constness {
+        return Err(syn::Error::new_spanned(
+            constness,
+            "`#[with_defer]` cannot go on a `const fn`: deferred calls run at runtime and \
+             catch panics; remove `const` or the attribute",
+        ));
+    }
+    if let Some(asyncness) = &sig.asyncness {
+        return Err(syn::Error::new_spanned(
+            asyncness,
+            "`#[with_defer]` on an `async fn` is not supported yet; defer in a synchronous \
+             helper function",
+        ));
+    }
+    if let ReturnType::Type(_, ty) = &sig.output {
+        if let Type::Never(never) = &**ty {
+            return Err(syn::Error::new_spanned(
+                never,
+                "`#[with_defer]` cannot go on a function returning `!`: write `-> ()` \
+                 and let the body diverge, or defer in a helper",
+            ));
+        }
+    }
+    if let Some(variadic) = &sig.variadic {
+        return Err(syn::Error::new_spanned(
+            variadic,
+            "`#[with_defer]` cannot go on a C-variadic function",
+        ));
+    }
+    Ok(())
+}
+
+/// The parameters' names, which deferred code uses in place at exit.
+pub fn parameter_scopes<'a>(inputs: impl Iterator<Item = &'a FnArg>) -> Scopes {
+    let mut scopes = Scopes::new();
+    for input in inputs {
+        match input {
+            FnArg::Receiver(_) => scopes.bind("self".to_owned(), Binding::Param),
+            FnArg::Typed(typed) => scopes.bind_pat(&typed.pat, false),
+        }
+    }
+    scopes
+}
+
+fn empty_block() -> Block {
+    Block {
+        brace_token: Default::default(),
+        stmts: Vec::new(),
+    }
+}
+
+/// Rewrites a function (or closure) body. Never fails: problems become
+/// `compile_error!` at the user's tokens, inside an otherwise valid body.
+pub fn expand_body(
+    options: &Options,
+    scopes: Scopes,
+    output: &ReturnType,
+    name: &str,
+    block: Block,
+) -> Block {
+    let mut census = Census::default();
+    census.visit_block(&block);
+    let shape = if census.in_loop || census.sites > MAX_STATIC_SITES {
+        Shape::Dynamic
+    } else {
+        Shape::Static
+    };
+
+    // Items declared in the body must stay visible to the deferred code,
+    // which runs outside the body closure.
+    let brace_token = block.brace_token;
+    let (items, stmts): (Vec<Stmt>, Vec<Stmt>) = block
+        .stmts
+        .into_iter()
+        .partition(|stmt| matches!(stmt, Stmt::Item(_)));
+    let mut body = Block { brace_token, stmts };
+
+    let mut rewriter = Rewriter::new(scopes, shape, Lints::new(options));
+    rewriter.visit_block_mut(&mut body);
+    let errors = rewriter.errors.iter().map(syn::Error::to_compile_error);
+    let errors = quote!(#(#errors;)*);
+    let warnings = std::mem::replace(&mut rewriter.lints.emitted, Vec::new());
+
+    if rewriter.planned.is_empty() {
+        let stmts = &body.stmts;
+        return parse_block(quote!({ #(#items)* #errors #(#warnings)* #(#stmts)* }));
+    }
+
+    let marker = hidden("__marker");
+    let frame = hidden("__frame");
+    let value = hidden("__value");
+    let sites = hidden("__sites");
+    let site = hidden("__site");
+
+    let slots = rewriter.planned.iter().map(|planned| {
+        let slot = slot_name(shape, planned.id);
+        match (shape, planned.has_values) {
+            (Shape::Static, true) => quote!(let mut #slot = ::core::option::Option::None;),
+            (Shape::Static, false) => quote!(let mut #slot = false;),
+            (Shape::Dynamic, true) => quote!(let mut #slot = ::fndefer::__private::Queue::new();),
+            (Shape::Dynamic, false) => quote!(),
+        }
+    });
+    let sites_stack = match shape {
+        Shape::Dynamic => quote!(let mut #sites = ::fndefer::__private::Sites::new();),
+        Shape::Static => quote!(),
+    };
+
+    let epilogue = match shape {
+        Shape::Static => {
+            let calls = rewriter.planned.iter().rev().map(|planned| {
+                let slot = slot_name(shape, planned.id);
+                let exit = &planned.exit;
+                if planned.has_values {
+                    quote! {
+                        if let ::core::option::Option::Some(#value) = #slot {
+                            #frame.call(|#frame| { #exit });
+                        }
+                    }
+                } else {
+                    quote! {
+                        if #slot {
+                            #frame.call(|#frame| { #exit });
+                        }
+                    }
+                }
+            });
+            quote!(#(#calls)*)
+        }
+        Shape::Dynamic => {
+            let arms = rewriter.planned.iter().map(|planned| {
+                let slot = slot_name(shape, planned.id);
+                let id = proc_macro2::Literal::u16_unsuffixed(planned.id as u16);
+                let exit = &planned.exit;
+                if planned.has_values {
+                    quote! {
+                        #id => if let ::core::option::Option::Some(#value) = #slot.pop() {
+                            #frame.call(|#frame| { #exit });
+                        },
+                    }
+                } else {
+                    quote!(#id => #frame.call(|#frame| { #exit }),)
+                }
+            });
+            quote! {
+                while let ::core::option::Option::Some(#site) = #sites.pop() {
+                    match #site {
+                        #(#arms)*
+                        _ => {}
+                    }
+                }
+            }
+        }
+    };
+
+    let annotation = closure_return_type(output);
+    let finish = if returns_unit(output) {
+        quote!(#frame.finish_unit())
+    } else {
+        quote!(#frame.finish(#name))
+    };
+    let stmts = &body.stmts;
+    let brace = body.brace_token;
+    let mut body_tokens = TokenStream::new();
+    brace.surround(&mut body_tokens, |tokens| {
+        quote!(#(#stmts)*).to_tokens(tokens)
+    });
+
+    parse_block(quote! {{
+        #(#items)*
+        #errors
+        #(#warnings)*
+        let #marker = ::fndefer::__private::Marker::new();
+        #sites_stack
+        #(#slots)*
+        let mut #frame = ::fndefer::__private::run(&#marker, || #annotation #body_tokens);
+        #epilogue
+        #finish
+    }})
+}
+
+fn parse_block(tokens: TokenStream) -> Block {
+    Block {
+        brace_token: Default::default(),
+        stmts: vec![Stmt::Expr(Expr::Verbatim(strip_outer_brace(tokens)), None)],
+    }
+}
+
+/// `{ .. }` → `..`, so the tokens can sit inside the function's own braces.
+fn strip_outer_brace(tokens: TokenStream) -> TokenStream {
+    let mut iter = tokens.clone().into_iter();
+    match (iter.next(), iter.next()) {
+        (Some(proc_macro2::TokenTree::Group(group)), None)
+            if group.delimiter() == proc_macro2::Delimiter::Brace =>
+        {
+            group.stream()
+        }
+        _ => tokens,
+    }
+}
+
+fn returns_unit(output: &ReturnType) -> bool {
+    match output {
+        ReturnType::Default => true,
+        ReturnType::Type(_, ty) => matches!(&**ty, Type::Tuple(tuple) if tuple.elems.is_empty()),
+    }
+}
+
+/// The body closure's `-> R`, so `?` and `return` inside it convert to the
+/// function's type. `impl Trait` cannot be named there and becomes `_`.
+fn closure_return_type(output: &ReturnType) -> TokenStream {
+    let ReturnType::Type(arrow, ty) = output else {
+        return TokenStream::new();
+    };
+    let mut ty = (**ty).clone();
+    struct InferImplTrait;
+    impl VisitMut for InferImplTrait {
+        fn visit_type_mut(&mut self, ty: &mut Type) {
+            if let Type::ImplTrait(_) = ty {
+                *ty = syn::parse_quote!(_);
+                return;
+            }
+            visit_mut::visit_type_mut(self, ty);
+        }
+    }
+    InferImplTrait.visit_type_mut(&mut ty);
+    if let Type::Infer(_) = ty {
+        return TokenStream::new();
+    }
+    quote!(#arrow #ty)
+}
+
+/// On an error that leaves no function to expand: the error, and the item
+/// with its `defer!` sites removed so they do not each add an error of their own.
+fn error_with_item(error: syn::Error, item: TokenStream) -> TokenStream {
+    let error = error.to_compile_error();
+    match syn::parse2::<syn::Item>(item.clone()) {
+        Ok(mut parsed) => {
+            StripSites.visit_item_mut(&mut parsed);
+            quote!(#error #parsed)
+        }
+        Err(_) => quote!(#error #item),
+    }
+}
+
+struct StripSites;
+
+impl VisitMut for StripSites {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Macro(mac) = expr {
+            if Kind::of(&mac.mac).is_some() {
+                *expr = Expr::Verbatim(quote!(()));
+                return;
+            }
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
+    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        if let Stmt::Macro(mac) = stmt {
+            if Kind::of(&mac.mac).is_some() {
+                *stmt = Stmt::Expr(Expr::Verbatim(TokenStream::new()), None);
+                return;
+            }
+        }
+        visit_mut::visit_stmt_mut(self, stmt);
+    }
+}

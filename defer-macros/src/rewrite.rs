@@ -1,0 +1,844 @@
+//! Body analysis and rewriting: finds every `defer!` / `errdefer!`, resolves
+//! the names its deferred code uses, and replaces it with the code that fills
+//! its slot at the defer point. What each site runs at exit is kept for the
+//! epilogue (`expand.rs`).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, Macro, Pat, Stmt, Token};
+
+use crate::args::Lint;
+use crate::lints::{self, Lints};
+use crate::scope::{self, Adoption, Binding, FreeNames, Scopes, hidden};
+use crate::site::{Form, Kind, Param, Site};
+
+/// How the function's deferred calls are recorded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// At most 8 sites, none in a loop: one `Option` slot per site, whose
+    /// discriminant is the site's "ran" bit.
+    Static,
+    /// A stack of site ids plus a queue per site.
+    Dynamic,
+}
+
+/// A site as the epilogue needs it.
+pub struct Planned {
+    pub id: usize,
+    /// Whether the slot holds values (else it is a flag).
+    pub has_values: bool,
+    /// `let (__v0, mut x) = __v;` and the borrows of shared locals, then the
+    /// deferred code; runs with `__frame: &mut Frame<R>` in scope.
+    pub exit: TokenStream,
+}
+
+pub struct Rewriter<'a> {
+    pub scopes: Scopes,
+    pub shape: Shape,
+    pub planned: Vec<Planned>,
+    pub errors: Vec<syn::Error>,
+    pub lints: Lints<'a>,
+    loop_depth: usize,
+    /// Inside a closure or async block of the body: `defer!` is an error.
+    nested: Option<&'static str>,
+}
+
+impl<'a> Rewriter<'a> {
+    pub fn new(scopes: Scopes, shape: Shape, lints: Lints<'a>) -> Self {
+        Rewriter {
+            scopes,
+            shape,
+            planned: Vec::new(),
+            errors: Vec::new(),
+            lints,
+            loop_depth: 0,
+            nested: None,
+        }
+    }
+
+    /// Rewrites one site; returns the statements that replace it.
+    fn site(&mut self, kind: Kind, mac: &Macro) -> TokenStream {
+        if let Some(what) = self.nested {
+            let name = kind.name();
+            let message = format!(
+                "`{name}!` inside {what} of a `#[with_defer]` function would run when the \
+                 function returns, not when the {what} does; give the {what} its own defer \
+                 scope with `with_defer!(|| {{ .. }})`, or move the `{name}!` out of it"
+            );
+            return syn::Error::new_spanned(&mac.path, message).to_compile_error();
+        }
+        match Site::parse(kind, mac) {
+            Ok(site) => self.plan(site),
+            Err(error) => error.to_compile_error(),
+        }
+    }
+
+    fn plan(&mut self, site: Site) -> TokenStream {
+        let id = self.planned.len();
+        let mut plan = SitePlan::new(site.kind, site.path.clone(), site.span);
+        if self.loop_depth > 0 {
+            self.lints.warn(Lint::Loop, site.span, lints::LOOP);
+        }
+        let code = match site.form {
+            Form::Block(body) => plan.deferred_code(self, Param::None, body, false),
+            Form::Closure { param, body, moved } => plan.deferred_code(self, param, body, moved),
+            Form::Call(call) => plan.call(self, call),
+            Form::MethodCall(call) => plan.method_call(self, call),
+            Form::FormatMacro(mac) => plan.format_macro(self, mac),
+        };
+        let code = match code {
+            Ok(code) => code,
+            Err(error) => return error.to_compile_error(),
+        };
+        let (registration, exit) = plan.finish(self, id, code);
+        self.planned.push(exit);
+        registration
+    }
+}
+
+/// What one site evaluates now and what it runs at exit.
+struct SitePlan {
+    kind: Kind,
+    /// The user's `defer` / `errdefer` path, invoked once more (expanding to
+    /// nothing) so their `use fndefer::defer;` stays used.
+    path: syn::Path,
+    span: Span,
+    /// Expressions evaluated at the defer point, bound at exit as `__v{i}`.
+    now: Vec<TokenStream>,
+    /// Body locals moved into the slot (the name as used, and `mut`-ness).
+    adopted: Vec<(syn::Ident, bool)>,
+    /// Locals an earlier site adopted, borrowed from its slot at exit.
+    shared: Vec<(syn::Ident, Adoption)>,
+    /// The `errdefer!` condition is already part of the code.
+    conditioned: bool,
+}
+
+impl SitePlan {
+    fn new(kind: Kind, path: syn::Path, span: Span) -> Self {
+        SitePlan {
+            kind,
+            path,
+            span,
+            now: Vec::new(),
+            adopted: Vec::new(),
+            shared: Vec::new(),
+            conditioned: false,
+        }
+    }
+
+    /// Evaluates `expr` at the defer point; returns the name it has at exit.
+    fn now(&mut self, expr: impl ToTokens) -> TokenStream {
+        let name = hidden(&format!("__v{}", self.now.len()));
+        self.now.push(expr.into_token_stream());
+        name.into_token_stream()
+    }
+
+    /// Deferred code names `ident`: adopt it if it is a body local.
+    fn name(&mut self, rewriter: &Rewriter, ident: &syn::Ident) {
+        let key = ident.to_string();
+        match rewriter.scopes.lookup(&key) {
+            Some(Binding::Local { mutable }) => {
+                if !self.adopted.iter().any(|(name, _)| *name == key) {
+                    self.adopted.push((ident.clone(), mutable));
+                }
+            }
+            Some(Binding::Adopted(adoption)) => {
+                if !self.shared.iter().any(|(name, _)| *name == key) {
+                    self.shared.push((ident.clone(), adoption));
+                }
+            }
+            Some(Binding::Param) | None => {}
+        }
+    }
+
+    /// A place used at exit (`x`, `&x.y`): adopt its root if it is a local.
+    /// Returns false when the expression is no such place.
+    fn place(&mut self, rewriter: &Rewriter, expr: &Expr) -> bool {
+        if scope::is_item_place(expr) {
+            return true;
+        }
+        match scope::place_root(expr) {
+            Some(root) => {
+                self.name(rewriter, root);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A call argument: `&place` is used in place at exit (its root adopted),
+    /// anything else is evaluated now, as Go evaluates arguments.
+    fn argument(&mut self, rewriter: &mut Rewriter, arg: Expr) -> TokenStream {
+        if let Expr::Reference(reference) = &arg {
+            if self.place(rewriter, &reference.expr) {
+                return arg.into_token_stream();
+            }
+        }
+        if is_recover_call(&arg) {
+            rewriter
+                .lints
+                .warn(Lint::ImmediateRecover, arg.span(), lints::IMMEDIATE_RECOVER);
+            return self.now(recover_now(&arg));
+        }
+        if mentions_elapsed(&arg) {
+            rewriter
+                .lints
+                .warn(Lint::EagerTime, arg.span(), lints::EAGER_TIME);
+        }
+        check_body_code(rewriter, &arg);
+        self.now(arg)
+    }
+
+    fn call(
+        &mut self,
+        rewriter: &mut Rewriter,
+        mut call: syn::ExprCall,
+    ) -> syn::Result<TokenStream> {
+        let callee_at_exit = match &*call.func {
+            Expr::Path(path) if path.qself.is_none() => match path.path.get_ident() {
+                Some(ident) => !matches!(
+                    rewriter.scopes.lookup(&ident.to_string()),
+                    Some(Binding::Local { .. } | Binding::Adopted(_))
+                ),
+                None => true,
+            },
+            _ => false,
+        };
+        if !callee_at_exit {
+            if matches!(&*call.func, Expr::Call(_) | Expr::MethodCall(_)) {
+                rewriter
+                    .lints
+                    .warn(Lint::CallChain, call.func.span(), lints::CALL_CHAIN);
+            }
+            let callee = self.now(&call.func);
+            call.func = Box::new(Expr::Verbatim(callee));
+        }
+        call.args = self.arguments(rewriter, std::mem::take(&mut call.args));
+        Ok(quote!(#call;))
+    }
+
+    fn method_call(
+        &mut self,
+        rewriter: &mut Rewriter,
+        mut call: syn::ExprMethodCall,
+    ) -> syn::Result<TokenStream> {
+        if !self.place(rewriter, &call.receiver) {
+            if matches!(&*call.receiver, Expr::Call(_) | Expr::MethodCall(_)) {
+                rewriter
+                    .lints
+                    .warn(Lint::CallChain, call.receiver.span(), lints::CALL_CHAIN);
+            }
+            check_body_code(rewriter, &call.receiver);
+            let receiver = self.now(&call.receiver);
+            call.receiver = Box::new(Expr::Verbatim(receiver));
+        }
+        call.args = self.arguments(rewriter, std::mem::take(&mut call.args));
+        Ok(quote!(#call;))
+    }
+
+    fn arguments(
+        &mut self,
+        rewriter: &mut Rewriter,
+        args: Punctuated<Expr, Token![,]>,
+    ) -> Punctuated<Expr, Token![,]> {
+        args.into_pairs()
+            .map(|pair| {
+                let (arg, comma) = pair.into_tuple();
+                let arg = Expr::Verbatim(self.argument(rewriter, arg));
+                syn::punctuated::Pair::new(arg, comma)
+            })
+            .collect()
+    }
+
+    /// `println!`, `write!` and the rest: the formatted text is made now, as
+    /// Go's `defer fmt.Println(x)` evaluates `x` now; the output happens at exit.
+    fn format_macro(&mut self, rewriter: &mut Rewriter, mac: Macro) -> syn::Result<TokenStream> {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.to_string())
+            .unwrap_or_default();
+        let args = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)?;
+        let mut args: Vec<Expr> = args.into_iter().collect();
+        let path = &mac.path;
+        let bang = &mac.bang_token;
+        let mut destination = None;
+        if name == "write" || name == "writeln" {
+            if args.is_empty() {
+                return Err(syn::Error::new_spanned(
+                    &mac,
+                    format!("`{name}!` needs a destination: `{name}!(out, \"..\")`"),
+                ));
+            }
+            let dest = args.remove(0);
+            destination = Some(if self.place(rewriter, &dest) {
+                dest.into_token_stream()
+            } else {
+                self.now(&dest)
+            });
+        }
+        let dest = destination.iter();
+        let literal_only = match args.as_slice() {
+            [] => true,
+            [
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(lit),
+                    ..
+                }),
+            ] => !lit.value().contains('{'),
+            _ => false,
+        };
+        if literal_only {
+            return Ok(quote!(#path #bang (#(#dest,)* #(#args),*);));
+        }
+        for arg in &args {
+            check_body_code(rewriter, arg);
+        }
+        let text = self.now(quote_spanned! {mac.span()=> ::std::format!(#(#args),*) });
+        if name == "format" {
+            return Ok(quote!(::core::mem::drop(#text);));
+        }
+        Ok(quote!(#path #bang (#(#dest,)* "{}", #text);))
+    }
+
+    /// Closures and blocks: late-bound code that runs at exit. A `move`
+    /// closure is built now and called at exit.
+    fn deferred_code(
+        &mut self,
+        rewriter: &mut Rewriter,
+        param: Param,
+        mut body: Expr,
+        moved: bool,
+    ) -> syn::Result<TokenStream> {
+        check_deferred_code(&body)?;
+        let mut recover = RecoverInDeferred;
+        recover.visit_expr_mut(&mut body);
+        if !moved {
+            let mut names = FreeNames::new();
+            names.visit_expr(&body);
+            for ident in &names.found {
+                self.name(rewriter, ident);
+            }
+        }
+        let frame = hidden("__frame");
+        let code = match param {
+            Param::None => quote!(::fndefer::__private::deferred_unit(#body);),
+            Param::Result(pat) => quote! {
+                let #pat = &mut #frame.ret;
+                ::fndefer::__private::deferred_unit(#body);
+            },
+            // `errdefer!(|e| ..)` runs only when there is an error to hand over.
+            Param::Error(pat) => {
+                self.conditioned = true;
+                let error = hidden("__error");
+                quote_spanned! {self.span=>
+                    if let ::core::option::Option::Some(#error) = ::fndefer::__private::error_mut(&mut #frame.ret, &#frame.panic) {
+                        let #pat = #error;
+                        ::fndefer::__private::deferred_unit(#body);
+                    }
+                }
+            }
+        };
+        if !moved {
+            return Ok(code);
+        }
+        let code = self.when_failing(code);
+        let marker = hidden("__marker");
+        let stored = self.now(quote! {
+            ::fndefer::__private::deferred(&#marker, move |#frame| { #code })
+        });
+        Ok(quote!(#stored(#frame);))
+    }
+
+    /// Wraps `errdefer!` code in its failure check, once.
+    fn when_failing(&mut self, code: TokenStream) -> TokenStream {
+        if self.conditioned || self.kind == Kind::Defer {
+            return code;
+        }
+        self.conditioned = true;
+        let frame = hidden("__frame");
+        quote_spanned! {self.span=>
+            if ::fndefer::__private::is_failing(&#frame.ret, &#frame.panic) { #code }
+        }
+    }
+
+    /// The registration statements, and the site's exit code.
+    fn finish(
+        mut self,
+        rewriter: &mut Rewriter,
+        id: usize,
+        code: TokenStream,
+    ) -> (TokenStream, Planned) {
+        let code = self.when_failing(code);
+        let first_adopted = self.now.len();
+        let values: Vec<TokenStream> = self
+            .now
+            .iter()
+            .cloned()
+            .chain(
+                self.adopted
+                    .iter()
+                    .map(|(ident, _)| ident.to_token_stream()),
+            )
+            .collect();
+        let has_values = !values.is_empty();
+        let slot = slot_name(rewriter.shape, id);
+        let site_id = proc_macro2::Literal::u16_unsuffixed(id as u16);
+        let sites = hidden("__sites");
+        let touched = self
+            .adopted
+            .iter()
+            .filter(|(_, mutable)| *mutable)
+            .map(|(ident, _)| quote!(::fndefer::__private::touch_mut(&mut #ident);));
+        let tuple = quote!((#(#values,)*));
+        let adopted_ref = hidden("__adopted");
+        let rebinds = self
+            .adopted
+            .iter()
+            .enumerate()
+            .map(|(index, (ident, mutable))| {
+                let field = syn::Index::from(first_adopted + index);
+                let borrow = if *mutable { quote!(&mut) } else { quote!(&) };
+                quote!(#[allow(unused_variables)] let #ident = #borrow #adopted_ref.#field;)
+            });
+        let store = match (rewriter.shape, has_values, self.adopted.is_empty()) {
+            (Shape::Static, false, _) => quote!(#slot = true;),
+            (Shape::Static, true, true) => quote!(#slot = ::core::option::Option::Some(#tuple);),
+            (Shape::Static, true, false) => quote!(let #adopted_ref = #slot.insert(#tuple);),
+            (Shape::Dynamic, false, _) => quote!(#sites.push(#site_id);),
+            (Shape::Dynamic, true, true) => quote!(#slot.push(#tuple); #sites.push(#site_id);),
+            (Shape::Dynamic, true, false) => {
+                quote!(let #adopted_ref = #slot.push(#tuple); #sites.push(#site_id);)
+            }
+        };
+        let path = &self.path;
+        let registration = quote! { #path! { __fndefer_used } #(#touched)* #store #(#rebinds)* };
+
+        for (index, (ident, mutable)) in self.adopted.iter().enumerate() {
+            rewriter.scopes.bind(
+                ident.to_string(),
+                Binding::Adopted(Adoption {
+                    site: id,
+                    field: first_adopted + index,
+                    mutable: *mutable,
+                }),
+            );
+        }
+
+        // At exit: the slot's values by name, then borrows of shared locals.
+        let value = hidden("__value");
+        let bind_names = (0..first_adopted)
+            .map(|index| hidden(&format!("__v{index}")).into_token_stream())
+            .chain(self.adopted.iter().map(|(ident, mutable)| {
+                if *mutable {
+                    quote!(mut #ident)
+                } else {
+                    quote!(#ident)
+                }
+            }));
+        let unpack = if has_values {
+            quote!(#[allow(unused_mut, unused_variables)] let (#(#bind_names,)*) = #value;)
+        } else {
+            TokenStream::new()
+        };
+        let borrows = self.shared.iter().map(|(ident, adoption)| {
+            let owner = slot_name(rewriter.shape, adoption.site);
+            let field = syn::Index::from(adoption.field);
+            let owned = hidden("__owned");
+            let (access, borrow) = match (rewriter.shape, adoption.mutable) {
+                (Shape::Static, true) => (quote!(#owner.as_mut()), quote!(&mut)),
+                (Shape::Static, false) => (quote!(#owner.as_mut()), quote!(&)),
+                (Shape::Dynamic, true) => (quote!(#owner.last_mut()), quote!(&mut)),
+                (Shape::Dynamic, false) => (quote!(#owner.last_mut()), quote!(&)),
+            };
+            // The owner runs after this site (LIFO), so its slot is full.
+            quote! {
+                #[allow(unused_variables)]
+                let #ident = match #access {
+                    ::core::option::Option::Some(#owned) => #borrow #owned.#field,
+                    ::core::option::Option::None => return,
+                };
+            }
+        });
+        let exit = quote! { #unpack #(#borrows)* #code };
+        self.now.clear();
+        (
+            registration,
+            Planned {
+                id,
+                has_values,
+                exit,
+            },
+        )
+    }
+}
+
+pub fn slot_name(shape: Shape, id: usize) -> syn::Ident {
+    match shape {
+        Shape::Static => hidden(&format!("__slot{id}")),
+        Shape::Dynamic => hidden(&format!("__queue{id}")),
+    }
+}
+
+/// `recover()` / `fndefer::recover()`.
+fn is_recover_call(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    if !call.args.is_empty() {
+        return false;
+    }
+    let Expr::Path(path) = &*call.func else {
+        return false;
+    };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    matches!(
+        segments
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        ["recover"] | ["fndefer", "recover"]
+    )
+}
+
+/// `recover()` evaluated at the defer point: always `None`, as in Go.
+fn recover_now(expr: &Expr) -> TokenStream {
+    let Expr::Call(call) = expr else {
+        return expr.to_token_stream();
+    };
+    let user_path = &call.func;
+    quote_spanned!(expr.span()=> (#user_path as fn() -> ::core::option::Option<::fndefer::Panic>)())
+}
+
+/// Rewrites `recover()` written directly in deferred code (not in a nested
+/// closure or item) to act on the function's frame.
+struct RecoverInDeferred;
+
+impl VisitMut for RecoverInDeferred {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if is_recover_call(expr) {
+            if let Expr::Call(call) = expr {
+                let frame = hidden("__frame");
+                let user_path = &call.func;
+                let span = call.span();
+                *expr = Expr::Verbatim(quote_spanned! {span=>
+                    #frame.panic.recover(#user_path)
+                });
+            }
+            return;
+        }
+        match expr {
+            // Go: `recover` not called directly by the deferred function is nil.
+            Expr::Closure(_) | Expr::Async(_) => {}
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// Deferred code ends the deferred call, never the function: no `?`, no
+/// `return value`, no `.await`, no nested `defer!`.
+fn check_deferred_code(body: &Expr) -> syn::Result<()> {
+    struct Check(Option<syn::Error>);
+    impl<'ast> Visit<'ast> for Check {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            if self.0.is_some() {
+                return;
+            }
+            match expr {
+                Expr::Try(try_expr) => {
+                    self.0 = Some(syn::Error::new_spanned(
+                        try_expr.question_token,
+                        "`?` cannot leave deferred code: the function is already returning; \
+                         handle the error here (`if let Err(e) = .. { .. }`), or change the \
+                         result with `defer!(|ret| ..)`",
+                    ));
+                }
+                Expr::Return(ret) if ret.expr.is_some() => {
+                    self.0 = Some(syn::Error::new_spanned(
+                        ret,
+                        "deferred code cannot return a value: `return;` ends the deferred call; \
+                         to change the function's result use `defer!(|ret| *ret = Some(..))`",
+                    ));
+                }
+                Expr::Await(wait) => {
+                    self.0 = Some(syn::Error::new_spanned(
+                        wait,
+                        "deferred code cannot `.await`: it runs synchronously when the function \
+                         returns (Rust has no async drop); spawn the work or do it before returning",
+                    ));
+                }
+                Expr::Macro(mac) if Kind::of(&mac.mac).is_some() => {
+                    let name = Kind::of(&mac.mac).map(Kind::name).unwrap_or("defer");
+                    self.0 = Some(syn::Error::new_spanned(
+                        &mac.mac.path,
+                        format!(
+                            "`{name}!` inside deferred code has no function to attach to; \
+                             call a `#[with_defer]` function from the deferred code, or use \
+                             `with_defer!(|| {{ {name}!(..); .. }})()`"
+                        ),
+                    ));
+                }
+                Expr::Closure(_) | Expr::Async(_) => {}
+                _ => syn::visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_stmt_macro(&mut self, mac: &'ast syn::StmtMacro) {
+            let expr = Expr::Macro(syn::ExprMacro {
+                attrs: Vec::new(),
+                mac: mac.mac.clone(),
+            });
+            self.visit_expr(&expr);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut check = Check(None);
+    check.visit_expr(body);
+    match check.0 {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// Code evaluated at the defer point is body code: `recover()` there is only
+/// legal as a direct argument (linted), so anything deeper is reported.
+fn check_body_code(rewriter: &mut Rewriter, expr: &Expr) {
+    struct Find<'r, 'a>(&'r mut Rewriter<'a>);
+    impl<'ast> Visit<'ast> for Find<'_, '_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            if is_recover_call(expr) {
+                self.0.errors.push(recover_outside(expr));
+                return;
+            }
+            syn::visit::visit_expr(self, expr);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    Find(rewriter).visit_expr(expr);
+}
+
+fn recover_outside(expr: &Expr) -> syn::Error {
+    syn::Error::new_spanned(
+        expr,
+        "`recover()` only stops a panic when it is written in deferred code: \
+         move it into `defer!(|| if let Some(p) = recover() { .. })`",
+    )
+}
+
+/// `x.elapsed()`, `Instant::now()`, `SystemTime::now()`: a time measured now.
+fn mentions_elapsed(expr: &Expr) -> bool {
+    struct Find(bool);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            if call.method == "elapsed" {
+                self.0 = true;
+            }
+            syn::visit::visit_expr_method_call(self, call);
+        }
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            if let Expr::Path(path) = &*call.func {
+                let segments: Vec<String> = path
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                if segments.len() >= 2
+                    && segments[segments.len() - 1] == "now"
+                    && matches!(
+                        segments[segments.len() - 2].as_str(),
+                        "Instant" | "SystemTime"
+                    )
+                {
+                    self.0 = true;
+                }
+            }
+            syn::visit::visit_expr_call(self, call);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    }
+    let mut find = Find(false);
+    find.visit_expr(expr);
+    find.0
+}
+
+/// `std::process::exit(..)` / `process::exit(..)`.
+fn is_process_exit(call: &syn::ExprCall) -> bool {
+    let Expr::Path(path) = &*call.func else {
+        return false;
+    };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    segments.len() >= 2
+        && segments[segments.len() - 1] == "exit"
+        && segments[segments.len() - 2] == "process"
+}
+
+impl VisitMut for Rewriter<'_> {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        self.scopes.push();
+        let stmts = std::mem::take(&mut block.stmts);
+        for mut stmt in stmts {
+            let site = match &stmt {
+                Stmt::Macro(mac) => Kind::of(&mac.mac).map(|kind| (kind, mac.mac.clone())),
+                Stmt::Expr(Expr::Macro(mac), _) => {
+                    Kind::of(&mac.mac).map(|kind| (kind, mac.mac.clone()))
+                }
+                _ => None,
+            };
+            if let Some((kind, mac)) = site {
+                let code = self.site(kind, &mac);
+                block.stmts.push(Stmt::Expr(Expr::Verbatim(code), None));
+                continue;
+            }
+            match &mut stmt {
+                Stmt::Local(local) => {
+                    if let Some(init) = &mut local.init {
+                        self.visit_expr_mut(&mut init.expr);
+                        if let Some((_, diverge)) = &mut init.diverge {
+                            self.visit_expr_mut(diverge);
+                        }
+                    }
+                    self.scopes.bind_pat(&local.pat, true);
+                }
+                Stmt::Item(_) => {}
+                _ => self.visit_stmt_mut(&mut stmt),
+            }
+            block.stmts.push(stmt);
+        }
+        self.scopes.pop();
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Macro(mac) => {
+                if let Some(kind) = Kind::of(&mac.mac) {
+                    let code = self.site(kind, &mac.mac);
+                    *expr = Expr::Verbatim(quote!({ #code }));
+                }
+            }
+            Expr::Call(_) if is_recover_call(expr) => {
+                self.errors.push(recover_outside(expr));
+            }
+            Expr::Call(call) => {
+                if is_process_exit(call) && !self.planned.is_empty() {
+                    self.lints.warn(Lint::Exit, call.func.span(), lints::EXIT);
+                }
+                visit_mut::visit_expr_mut(self, expr);
+            }
+            Expr::Closure(closure) => {
+                let outer = self.nested.replace("a closure");
+                self.scopes.push();
+                for input in &closure.inputs {
+                    self.scopes.bind_pat(input, true);
+                }
+                self.visit_expr_mut(&mut closure.body);
+                self.scopes.pop();
+                self.nested = outer;
+            }
+            Expr::Async(block) => {
+                let outer = self.nested.replace("an async block");
+                self.visit_block_mut(&mut block.block);
+                self.nested = outer;
+            }
+            Expr::ForLoop(for_loop) => {
+                self.visit_expr_mut(&mut for_loop.expr);
+                self.loop_depth += 1;
+                self.scopes.push();
+                self.scopes.bind_pat(&for_loop.pat, true);
+                self.visit_block_mut(&mut for_loop.body);
+                self.scopes.pop();
+                self.loop_depth -= 1;
+            }
+            Expr::While(while_loop) => {
+                self.loop_depth += 1;
+                self.scopes.push();
+                self.visit_expr_mut(&mut while_loop.cond);
+                self.visit_block_mut(&mut while_loop.body);
+                self.scopes.pop();
+                self.loop_depth -= 1;
+            }
+            Expr::Loop(loop_expr) => {
+                self.loop_depth += 1;
+                self.visit_block_mut(&mut loop_expr.body);
+                self.loop_depth -= 1;
+            }
+            Expr::If(if_expr) => {
+                self.scopes.push();
+                self.visit_expr_mut(&mut if_expr.cond);
+                self.visit_block_mut(&mut if_expr.then_branch);
+                self.scopes.pop();
+                if let Some((_, else_branch)) = &mut if_expr.else_branch {
+                    self.visit_expr_mut(else_branch);
+                }
+            }
+            Expr::Match(match_expr) => {
+                self.visit_expr_mut(&mut match_expr.expr);
+                for arm in &mut match_expr.arms {
+                    self.scopes.push();
+                    self.scopes.bind_pat(&arm.pat, true);
+                    if let Pat::Guard(guard) = &mut arm.pat {
+                        self.visit_expr_mut(&mut guard.guard);
+                    }
+                    self.visit_expr_mut(&mut arm.body);
+                    self.scopes.pop();
+                }
+            }
+            Expr::Let(let_expr) => {
+                self.visit_expr_mut(&mut let_expr.expr);
+                self.scopes.bind_pat(&let_expr.pat, true);
+            }
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// First pass: how many sites there are and whether any is in a loop, which
+/// decides the frame's shape before any code is generated.
+#[derive(Default)]
+pub struct Census {
+    pub sites: usize,
+    pub in_loop: bool,
+    loop_depth: usize,
+    nested: usize,
+}
+
+impl<'ast> Visit<'ast> for Census {
+    fn visit_macro(&mut self, mac: &'ast Macro) {
+        if Kind::of(mac).is_some() && self.nested == 0 {
+            self.sites += 1;
+            self.in_loop |= self.loop_depth > 0;
+        }
+    }
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        match expr {
+            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
+                self.loop_depth += 1;
+                syn::visit::visit_expr(self, expr);
+                self.loop_depth -= 1;
+            }
+            Expr::Closure(_) | Expr::Async(_) => {
+                self.nested += 1;
+                syn::visit::visit_expr(self, expr);
+                self.nested -= 1;
+            }
+            _ => syn::visit::visit_expr(self, expr),
+        }
+    }
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}

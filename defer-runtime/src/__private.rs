@@ -1,0 +1,214 @@
+//! What `#[with_defer]` expands to. **Not public API**: nothing here is
+//! covered by semver, and the facade pins this crate to the exact version its
+//! macros were built against.
+
+use std::any::Any;
+use std::marker::PhantomData;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
+use crate::Panic;
+pub use crate::stack::SmallStack;
+
+type Payload = Box<dyn Any + Send + 'static>;
+
+/// The state a function's deferred calls share: the result slot (Go's named
+/// results) and the panic in flight. Two public fields so deferred code can
+/// borrow `ret` and call `recover()` at the same time.
+pub struct Frame<R> {
+    pub ret: Option<R>,
+    pub panic: PanicSlot,
+}
+
+/// The panic in flight, if any.
+pub struct PanicSlot(Option<Payload>);
+
+/// Runs the function's body and catches a panic so the deferred calls can
+/// run (and `recover()` can stop it). `body` is passed straight to an
+/// `FnOnce` bound so a body returning a borrow of `&mut self` type-checks.
+#[inline(always)]
+pub fn run<R>(_: &Marker<R>, body: impl FnOnce() -> R) -> Frame<R> {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(value) => Frame {
+            ret: Some(value),
+            panic: PanicSlot(None),
+        },
+        Err(payload) => Frame {
+            ret: None,
+            panic: PanicSlot(Some(payload)),
+        },
+    }
+}
+
+/// Names the function's result type before the body runs, so closures
+/// deferred with `move` can be typed `FnOnce(&mut Frame<R>)`.
+pub struct Marker<R>(PhantomData<fn() -> R>);
+
+impl<R> Marker<R> {
+    #[inline(always)]
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Marker(PhantomData)
+    }
+}
+
+/// Types a closure that is stored now and called at exit.
+#[inline(always)]
+pub fn deferred<R, F: FnOnce(&mut Frame<R>)>(_: &Marker<R>, f: F) -> F {
+    f
+}
+
+impl<R> Frame<R> {
+    /// Runs one deferred call. A panic in it replaces the one in flight, as in
+    /// Go, and the remaining deferred calls still run: nothing here unwinds
+    /// out of a `Drop`, so nothing aborts.
+    #[inline(always)]
+    pub fn call(&mut self, deferred: impl FnOnce(&mut Self)) {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| deferred(self))) {
+            self.panic.replace(payload);
+        }
+    }
+
+    /// Ends a function that has a return type: its result, or the panic.
+    #[inline(always)]
+    pub fn finish(self, function: &'static str) -> R {
+        match (self.panic.0, self.ret) {
+            (None, Some(value)) => value,
+            (Some(payload), _) => resume_unwind(payload),
+            (None, None) => missing_result(function),
+        }
+    }
+}
+
+impl Frame<()> {
+    /// Ends a function without a return type: after a `recover()` it simply
+    /// returns, as a Go function without results does.
+    #[inline(always)]
+    pub fn finish_unit(self) {
+        if let Some(payload) = self.panic.0 {
+            resume_unwind(payload)
+        }
+    }
+}
+
+/// Whether an `errdefer!` without an error parameter should run: the
+/// function is panicking, is returning `Err`/`None`, or recovered a panic
+/// without setting a result (so it is about to panic again).
+#[inline]
+pub fn is_failing<R: Fallible>(ret: &Option<R>, panic: &PanicSlot) -> bool {
+    panic.0.is_some() || ret.as_ref().is_none_or(Fallible::is_failure)
+}
+
+/// The error being returned, for `errdefer!(|e| ..)`; borrows only the
+/// result slot so the deferred code can still call `recover()`.
+#[inline]
+pub fn error_mut<'a, R: Fallible>(
+    ret: &'a mut Option<R>,
+    panic: &PanicSlot,
+) -> Option<&'a mut R::Error> {
+    if panic.0.is_some() {
+        return None;
+    }
+    ret.as_mut().and_then(Fallible::error_mut)
+}
+
+impl PanicSlot {
+    /// `recover()` in deferred code. `_user_recover` is the function the user
+    /// named, taken so that their `use fndefer::recover;` stays used.
+    #[inline]
+    pub fn recover(&mut self, _user_recover: fn() -> Option<Panic>) -> Option<Panic> {
+        self.0.take().map(Panic::from_payload)
+    }
+
+    #[cold]
+    fn replace(&mut self, payload: Payload) {
+        if let Some(previous) = self.0.replace(payload) {
+            drop_payload(previous);
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn missing_result(function: &'static str) -> ! {
+    panic!(
+        "`{function}` recovered from a panic but has no result to return; \
+         set one in the deferred closure with `defer!(|ret| {{ .. *ret = Some(value); }})`"
+    )
+}
+
+#[cold]
+fn drop_payload(payload: Payload) {
+    // A payload whose destructor panics must not take the frame down with it.
+    if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        std::mem::forget(again);
+    }
+}
+
+/// Return types whose failure `errdefer!` can see: `Result` and `Option`,
+/// including aliases such as `io::Result<T>`.
+#[diagnostic::on_unimplemented(
+    message = "`errdefer!` needs a function returning `Result` or `Option`, not `{Self}`",
+    label = "this function's result has no failure case",
+    note = "use `defer!` for cleanup that runs on every exit"
+)]
+pub trait Fallible {
+    /// What `errdefer!(|e| ..)` receives.
+    type Error;
+    /// Whether this value is the failure case.
+    fn is_failure(&self) -> bool;
+    /// The error, when this value is the failure case.
+    fn error_mut(&mut self) -> Option<&mut Self::Error>;
+}
+
+impl<T, E> Fallible for Result<T, E> {
+    type Error = E;
+    #[inline]
+    fn is_failure(&self) -> bool {
+        self.is_err()
+    }
+    #[inline]
+    fn error_mut(&mut self) -> Option<&mut E> {
+        self.as_mut().err()
+    }
+}
+
+impl<T> Fallible for Option<T> {
+    /// A `None` carries no value: `errdefer!(|e| ..)` gets `&mut ()`.
+    type Error = ();
+    #[inline]
+    fn is_failure(&self) -> bool {
+        self.is_none()
+    }
+    #[inline]
+    fn error_mut(&mut self) -> Option<&mut ()> {
+        match self {
+            // A zero-sized box does not allocate.
+            None => Some(Box::leak(Box::new(()))),
+            Some(_) => None,
+        }
+    }
+}
+
+/// Deferred blocks and closures must end in `()`, as a Go deferred function's
+/// results are discarded; a value is usually a forgotten `;`.
+#[diagnostic::on_unimplemented(
+    message = "deferred code must end in `()`, not `{Self}`",
+    label = "this value would be discarded",
+    note = "end the deferred block with `;`, or write `let _ = ..;` to discard a result on purpose"
+)]
+pub trait DeferredUnit {}
+impl DeferredUnit for () {}
+
+/// Checks that deferred code ends in `()`.
+#[inline(always)]
+pub fn deferred_unit<T: DeferredUnit>(_: T) {}
+
+/// The stack of site ids of a dynamic frame (Go's defer chain).
+pub type Sites = SmallStack<u16>;
+/// The queued arguments of one site of a dynamic frame.
+pub type Queue<T> = SmallStack<T>;
+
+/// Marks an adopted `let mut` binding as used mutably, so moving it into a
+/// deferred call's slot does not trip `unused_mut` on the user's `mut`.
+#[inline(always)]
+pub fn touch_mut<T: ?Sized>(_: &mut T) {}
