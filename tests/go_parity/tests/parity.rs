@@ -16,6 +16,15 @@ use std::time::{Duration, Instant};
 const RUST_BIN: &str = env!("CARGO_BIN_EXE_fndefer-parity");
 const TIMEOUT: Duration = Duration::from_secs(120);
 
+/// `eprintln!` to the real stderr: libtest captures `eprintln!` in a passing test, and the
+/// skip notice and the summary must be seen.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
 }
@@ -279,7 +288,7 @@ fn go_parity() {
         .output();
     match go_version {
         Ok(o) if o.status.success() => {
-            eprintln!("go parity: {}", String::from_utf8_lossy(&o.stdout).trim());
+            say!("go parity: {}", String::from_utf8_lossy(&o.stdout).trim());
         }
         other => {
             let why = match other {
@@ -292,7 +301,7 @@ fn go_parity() {
             if std::env::var_os("CI").is_some() {
                 panic!("go is required for the parity suite when CI is set: {why}");
             }
-            eprintln!("SKIPPED: go not installed ({why}); the Go parity comparison did not run");
+            say!("SKIPPED: go not installed ({why}); the Go parity comparison did not run");
             return;
         }
     }
@@ -333,7 +342,7 @@ fn go_parity() {
         .iter()
         .filter(|n| !failures.iter().any(|(f, _)| f == *n))
         .collect();
-    eprintln!(
+    say!(
         "go parity: {} of {} cases match",
         passed.len(),
         selected.len()

@@ -10,7 +10,7 @@ fn add_int(i: i32) {
     RESULT.lock().unwrap().push_str(&i.to_string())
 }
 
-#[with_defer]
+#[with_defer(allow(loop))]
 fn test1helper() {
     for i in 0..10 {
         defer!(add_int(i));
@@ -37,7 +37,7 @@ fn add_dot_dot_dot(v: Vec<Box<dyn Display>>) {
     }
 }
 
-#[with_defer]
+#[with_defer(allow(loop))]
 fn test2helper() {
     for i in 0..10 {
         defer!(add_dot_dot_dot(vec![Box::new(i) as Box<dyn Display>]));

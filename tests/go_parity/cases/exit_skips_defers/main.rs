@@ -14,7 +14,7 @@ fn run() -> i32 {
     3
 }
 
-#[with_defer]
+#[with_defer(allow(exit))]
 pub fn main() {
     defer!(println!("main deferred: never printed"));
     let code = run();

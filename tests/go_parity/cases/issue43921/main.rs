@@ -21,7 +21,7 @@ fn panics_and_recovers4() {
     std::panic::panic_any(4i32);
 }
 
-#[with_defer]
+#[with_defer(allow(loop))]
 fn inner() {
     // Prevent open-coded defers
     loop {

@@ -2,7 +2,7 @@
 // Idiom (Go blog "Defer, Panic, and Recover": `for i := 0; i < 4; i++ { defer fmt.Print(i) }`).
 use fndefer::{defer, with_defer};
 
-#[with_defer]
+#[with_defer(allow(loop))]
 fn count() {
     defer!(println!());
     for i in 0..5 {
@@ -11,7 +11,7 @@ fn count() {
     println!("loop done");
 }
 
-#[with_defer]
+#[with_defer(allow(loop))]
 fn countdown(mut n: i32) {
     defer!(println!("liftoff"));
     while n > 0 {

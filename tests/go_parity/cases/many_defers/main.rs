@@ -17,7 +17,7 @@ fn add(i: i64) {
     SUM.fetch_add(i, Ordering::SeqCst);
 }
 
-#[with_defer]
+#[with_defer(allow(loop))]
 fn many(n: i64) {
     for i in 0..n {
         defer!(add(i));
@@ -30,7 +30,7 @@ fn add_to(t: &mut Option<i32>, i: i32) {
     }
 }
 
-#[with_defer]
+#[with_defer(allow(loop))]
 fn total(n: i32) -> i32 {
     for i in 1..=n {
         defer!(|ret| add_to(ret, i));

@@ -24,7 +24,7 @@ impl Counter {
     }
 }
 
-#[with_defer]
+#[with_defer(allow(call_chain))]
 fn use_counter() {
     let mut c = Counter {
         name: "c".to_string(),

@@ -30,7 +30,7 @@ fn test_conditional_defers(n: i32) {
     println!("testConditionalDefers body {}", n);
 }
 
-#[with_defer]
+#[with_defer(allow(loop))]
 fn blocks(mode: &str) {
     {
         defer!(println!("deferred in bare block"));

@@ -27,7 +27,7 @@ fn test_open(arg: i32) {
     }
 }
 
-#[with_defer]
+#[with_defer(allow(loop))]
 fn outer() {
     loop {
         // Non-open defer because in a loop

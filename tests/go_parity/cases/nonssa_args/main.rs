@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 type NonSsaable = [u8; 128];
 
+#[allow(dead_code)]
 #[derive(Clone, Copy, Default)]
 struct BigStruct {
     x: i64,

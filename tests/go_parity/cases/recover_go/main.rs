@@ -136,6 +136,7 @@ fn test9() {
 }
 
 // word-sized value receiver, so no wrapper in i.M()
+#[allow(dead_code)]
 struct T2(usize);
 
 impl I for T2 {
@@ -196,6 +197,7 @@ fn test111() {
 }
 
 // large receiver, so basic wrapper in i.M()
+#[allow(dead_code)]
 struct T4([String; 2]);
 
 impl I for T4 {

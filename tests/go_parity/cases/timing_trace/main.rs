@@ -19,7 +19,7 @@ fn report(label: &str, d: Duration) {
     );
 }
 
-#[with_defer]
+#[with_defer(allow(call_chain, eager_time))]
 fn slow() {
     defer!(trace("slow")());
     let start = Instant::now();
