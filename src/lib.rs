@@ -2,7 +2,7 @@
 
 extern crate self as fndefer;
 
-pub use fndefer_macros::{defer, errdefer, with_defer};
+pub use fndefer_macros::{defer, defer_scope, errdefer, with_defer};
 pub use fndefer_runtime::{Panic, recover};
 
 #[doc(hidden)]

@@ -280,6 +280,7 @@ fn closure_return_type(output: &ReturnType) -> TokenStream {
     }
     InferImplTrait.visit_type_mut(&mut ty);
     if let Type::Infer(_) = ty {
+        // `-> _` (an unannotated closure) or `-> impl Trait`: let inference work.
         return TokenStream::new();
     }
     quote!(#arrow #ty)
@@ -318,5 +319,108 @@ impl VisitMut for StripSites {
             }
         }
         visit_mut::visit_stmt_mut(self, stmt);
+    }
+}
+
+/// `defer_scope!(|args| body)`: a closure whose body has the semantics of a
+/// `#[with_defer]` function (Go's function literals have their own defers).
+pub fn defer_scope(input: TokenStream) -> TokenStream {
+    match syn::parse2::<ScopedClosure>(input) {
+        Ok(scoped) => scoped.expand(),
+        Err(error) => error.to_compile_error(),
+    }
+}
+
+struct ScopedClosure {
+    options: Options,
+    closure: syn::ExprClosure,
+}
+
+impl syn::parse::Parse for ScopedClosure {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        // `defer_scope!(allow(loop); move || ..)`
+        let options = if input.peek(syn::Ident) && input.peek2(syn::token::Paren) {
+            let options_tokens: TokenStream = {
+                let name: syn::Ident = input.parse()?;
+                let content;
+                let paren = syn::parenthesized!(content in input);
+                let inner: TokenStream = content.parse()?;
+                let mut group = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, inner);
+                group.set_span(paren.span.join());
+                quote!(#name #group)
+            };
+            input.parse::<syn::Token![;]>().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    "separate the options from the closure with `;`: \
+                     `defer_scope!(allow(loop); || { .. })`",
+                )
+            })?;
+            Options::parse(options_tokens)?
+        } else {
+            Options::default()
+        };
+        let expr: Expr = input.parse()?;
+        let closure = match expr {
+            Expr::Closure(closure) => closure,
+            other => {
+                return Err(syn::Error::new_spanned(
+                    other,
+                    "`defer_scope!` takes a closure: `defer_scope!(move || { defer!(..); .. })`",
+                ));
+            }
+        };
+        if !input.is_empty() {
+            return Err(input.error("`defer_scope!` takes one closure"));
+        }
+        Ok(ScopedClosure { options, closure })
+    }
+}
+
+impl ScopedClosure {
+    fn expand(self) -> TokenStream {
+        let ScopedClosure {
+            options,
+            mut closure,
+        } = self;
+        if let Some(asyncness) = &closure.asyncness {
+            return syn::Error::new_spanned(
+                asyncness,
+                "`defer_scope!` does not take async closures yet; call a `#[with_defer]` \
+                 function from the closure instead",
+            )
+            .to_compile_error();
+        }
+        let mut scopes = Scopes::new();
+        for input in &closure.inputs {
+            scopes.bind_pat(input, false);
+        }
+        let block = match *closure.body {
+            Expr::Block(block) if block.label.is_none() && block.attrs.is_empty() => block.block,
+            other => Block {
+                brace_token: Default::default(),
+                stmts: vec![Stmt::Expr(other, None)],
+            },
+        };
+        // Without `-> R`, a body that ends in a value returns it; one that
+        // ends in a statement returns `()` (and so may recover without `ret`).
+        let output = match &closure.output {
+            ReturnType::Type(..) => closure.output.clone(),
+            ReturnType::Default => {
+                let ends_in_value = matches!(block.stmts.last(), Some(Stmt::Expr(_, None)));
+                if ends_in_value {
+                    syn::parse_quote!(-> _)
+                } else {
+                    ReturnType::Default
+                }
+            }
+        };
+        let body = expand_body(&options, scopes, &output, "closure", block);
+        closure.body = Box::new(Expr::Block(syn::ExprBlock {
+            attrs: Vec::new(),
+            label: None,
+            block: body,
+        }));
+        closure.into_token_stream()
     }
 }

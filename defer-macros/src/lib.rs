@@ -20,6 +20,12 @@ pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::with_defer(args.into(), item.into()).into()
 }
 
+/// See `fndefer::defer_scope`.
+#[proc_macro]
+pub fn defer_scope(input: TokenStream) -> TokenStream {
+    expand::defer_scope(input.into()).into()
+}
+
 /// See `fndefer::defer`. Reached only when no `#[with_defer]` rewrote it.
 #[proc_macro]
 pub fn defer(input: TokenStream) -> TokenStream {

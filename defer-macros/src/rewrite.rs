@@ -327,10 +327,11 @@ impl SitePlan {
         }
         let frame = hidden("__frame");
         let code = match param {
-            Param::None => quote!(::fndefer::__private::deferred_unit(#body);),
+            Param::None => quote!(#[allow(clippy::let_unit_value)] let () = #body;),
             Param::Result(pat) => quote! {
                 let #pat = &mut #frame.ret;
-                ::fndefer::__private::deferred_unit(#body);
+                #[allow(clippy::let_unit_value)]
+                let () = #body;
             },
             // `errdefer!(|e| ..)` runs only when there is an error to hand over.
             Param::Error(pat) => {
@@ -339,7 +340,8 @@ impl SitePlan {
                 quote_spanned! {self.span=>
                     if let ::core::option::Option::Some(#error) = ::fndefer::__private::error_mut(&mut #frame.ret, &#frame.panic) {
                         let #pat = #error;
-                        ::fndefer::__private::deferred_unit(#body);
+                        #[allow(clippy::let_unit_value)]
+                        let () = #body;
                     }
                 }
             }
@@ -542,7 +544,60 @@ impl VisitMut for RecoverInDeferred {
             _ => visit_mut::visit_expr_mut(self, expr),
         }
     }
+    fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        // `println!("{:?}", recover())`: macro input is only tokens.
+        mac.tokens = recover_in_tokens(std::mem::take(&mut mac.tokens));
+    }
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// Rewrites `recover()` / `fndefer::recover()` token sequences inside macro
+/// input, where there is no syntax tree to walk.
+fn recover_in_tokens(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, Group, TokenTree};
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out: Vec<TokenTree> = Vec::with_capacity(trees.len());
+    let mut index = 0;
+    while index < trees.len() {
+        let is_call = match (&trees[index], trees.get(index + 1)) {
+            (TokenTree::Ident(ident), Some(TokenTree::Group(args))) => {
+                ident == "recover"
+                    && args.delimiter() == Delimiter::Parenthesis
+                    && args.stream().is_empty()
+                    && !matches!(out.last(), Some(TokenTree::Punct(p)) if p.as_char() == '.')
+            }
+            _ => false,
+        };
+        if is_call {
+            // Keep a `fndefer::` prefix as part of the user's path.
+            let mut path: Vec<TokenTree> = Vec::new();
+            let prefixed = out.len() >= 3
+                && matches!(&out[out.len() - 1], TokenTree::Punct(p) if p.as_char() == ':')
+                && matches!(&out[out.len() - 2], TokenTree::Punct(p) if p.as_char() == ':')
+                && matches!(&out[out.len() - 3], TokenTree::Ident(i) if i == "fndefer");
+            if prefixed {
+                path.extend(out.drain(out.len() - 3..));
+            }
+            path.push(trees[index].clone());
+            let frame = hidden("__frame");
+            let path: TokenStream = path.into_iter().collect();
+            let call = quote!(#frame.panic.recover(#path));
+            out.push(TokenTree::Group(Group::new(Delimiter::Parenthesis, call)));
+            index += 2;
+            continue;
+        }
+        match &trees[index] {
+            TokenTree::Group(group) => {
+                let mut rewritten =
+                    Group::new(group.delimiter(), recover_in_tokens(group.stream()));
+                rewritten.set_span(group.span());
+                out.push(TokenTree::Group(rewritten));
+            }
+            other => out.push(other.clone()),
+        }
+        index += 1;
+    }
+    out.into_iter().collect()
 }
 
 /// Deferred code ends the deferred call, never the function: no `?`, no

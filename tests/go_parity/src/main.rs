@@ -31,8 +31,7 @@ macro_rules! cases {
 }
 
 cases! {
-    aborted_panic => "../cases/aborted_panic/main.rs"
-        pending "#[with_defer] rejects a deferred closure that ends in a panic (`deferred code must end in `()`, not `!``)",
+    aborted_panic => "../cases/aborted_panic/main.rs",
     args_eval => "../cases/args_eval/main.rs",
     closure_counter => "../cases/closure_counter/main.rs",
     defer_go => "../cases/defer_go/main.rs",
@@ -41,8 +40,7 @@ cases! {
     error_wrap => "../cases/error_wrap/main.rs",
     exit_skips_defers => "../cases/exit_skips_defers/main.rs",
     file_close => "../cases/file_close/main.rs",
-    goroutine_closure => "../cases/goroutine_closure/main.rs"
-        pending "needs the `with_defer!(move || ..)` closure form, which fndefer does not export yet",
+    goroutine_closure => "../cases/goroutine_closure/main.rs",
     issue43920 => "../cases/issue43920/main.rs",
     issue43921 => "../cases/issue43921/main.rs",
     lifo_order => "../cases/lifo_order/main.rs",
@@ -63,8 +61,7 @@ cases! {
     recover_matching => "../cases/recover_matching/main.rs",
     recover_named_result => "../cases/recover_named_result/main.rs",
     recover_zero_value => "../cases/recover_zero_value/main.rs",
-    repanic => "../cases/repanic/main.rs"
-        pending "#[with_defer] rejects a deferred closure that ends in a panic (`deferred code must end in `()`, not `!``)",
+    repanic => "../cases/repanic/main.rs",
     timing_trace => "../cases/timing_trace/main.rs",
     transaction_rollback => "../cases/transaction_rollback/main.rs",
     unrecovered_panic => "../cases/unrecovered_panic/main.rs",

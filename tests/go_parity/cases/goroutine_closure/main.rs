@@ -1,9 +1,9 @@
 // Case goroutine_closure: func literals with their own defers: `go func() { defer wg.Done() ... }()`
 // and an immediately called `func() { defer ...; ... }()`, whose defers run when the
-// literal returns, not when the enclosing function does. Rust: with_defer!(move || { .. }).
+// literal returns, not when the enclosing function does. Rust: defer_scope!(move || { .. }).
 // Idiom (sync.WaitGroup docs); runtime/defer_test.go TestIssue43921 (func literal with defers).
 // Goroutines write to their own slot and are joined before printing, so the output is deterministic.
-use fndefer::{defer, recover, with_defer};
+use fndefer::{defer, defer_scope, recover, with_defer};
 use std::sync::{Arc, Condvar, Mutex};
 
 // A minimal sync.WaitGroup.
@@ -35,7 +35,7 @@ impl WaitGroup {
 #[with_defer]
 pub fn main() {
     defer!(println!("main deferred"));
-    (with_defer!(move || {
+    (defer_scope!(move || {
         defer!(println!("literal deferred"));
         println!("literal body");
     }))();
@@ -46,7 +46,7 @@ pub fn main() {
     for i in 0..4 {
         wg.add(1);
         let (wg, results) = (wg.clone(), results.clone());
-        std::thread::spawn(with_defer!(move || {
+        std::thread::spawn(defer_scope!(move || {
             defer!(wg.done());
             defer!(|| {
                 if let Some(r) = recover() {
