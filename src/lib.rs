@@ -1,7 +1,569 @@
-//! fndefer (docs in progress)
+//! Go's function-level `defer`, `panic`/`recover` and named results for Rust.
+//!
+//! Put `#[with_defer]` on a function and write `defer!(..)` anywhere in its
+//! body: the deferred calls run when the function returns — by `return`,
+//! `?`, falling off the end, or a panic — last in, first out, with Go's
+//! evaluation rules. Deferred code can read and change the result
+//! (`defer!(|ret| ..)`, Go's named results), stop a panic with [`recover()`],
+//! and `errdefer!` runs only when the function fails.
+//!
+//! ```
+//! use fndefer::{defer, errdefer, with_defer};
+//!
+//! #[with_defer]
+//! fn transfer(log: &mut Vec<String>, amount: u32) -> Result<u32, String> {
+//!     log.push("lock".into());
+//!     defer!(log.push("unlock".into()));           // runs on every exit
+//!     errdefer!(log.push("rollback".into()));      // runs only on Err (or panic)
+//!     defer!(|ret| if let Some(Err(e)) = ret {     // Go's named result `err`
+//!         *e = format!("transfer {amount}: {e}");
+//!     });
+//!     if amount > 100 {
+//!         return Err("too much".into());
+//!     }
+//!     log.push("move money".into());
+//!     Ok(amount)
+//! }
+//!
+//! let mut log = Vec::new();
+//! assert_eq!(transfer(&mut log, 10), Ok(10));
+//! assert_eq!(log, ["lock", "move money", "unlock"]);
+//!
+//! let mut log = Vec::new();
+//! assert_eq!(transfer(&mut log, 500), Err("transfer 500: too much".to_string()));
+//! assert_eq!(log, ["lock", "rollback", "unlock"]);
+//! ```
+//!
+//! Nothing is allocated for a function with up to 8 `defer!`s outside loops:
+//! the macro turns the function into straight-line code with one bitmask and
+//! one slot per `defer!` (see [Performance](#performance)).
+//!
+//! # Semantics: Go rule → fndefer rule
+//!
+//! | Go | fndefer |
+//! |---|---|
+//! | deferred calls run when the function returns, LIFO | same; every exit counts: `return`, `?`, falling off the end, a `return` inside any macro, a panic |
+//! | `defer` in a loop queues a call per iteration until the function returns | same; nothing runs at the end of an iteration or block (lint `loop`) |
+//! | the function value and arguments are evaluated at the defer statement | arguments: same, left to right. A callee that is a path to an item or a parameter is called at exit; any other callee (a local closure, `make()` in `defer!(make()())`) is evaluated now. `defer!(println!(..))` and the other std formatting macros format now, like `defer fmt.Println(x)` |
+//! | `defer r.M()` | a receiver rooted at a parameter, `self` or a static is used in place at exit; rooted at a body local, the local is *adopted*; any other receiver (`a().b()`) is evaluated now (lint `call_chain`) |
+//! | a deferred closure sees variables as they are at exit | same for `defer!(\|\| ..)` and `defer! { .. }`: they see parameters, `self`, statics and adopted locals at exit |
+//! | `defer f.Close()` and keep using `f` | `f` is adopted: moved into the function's frame and lent back to the body as `&mut File` (or `&File`) under the same name |
+//! | named results can be changed by deferred calls | `defer!(\|ret\| ..)` with `ret: &mut Option<R>`: `Some(value)` on a normal or `?` return, `None` while panicking; the function returns what `ret` holds at the end |
+//! | `recover()` stops the panic when called directly in a deferred function | [`recover()`] written in the deferred code of a `#[with_defer]` function stops *that* function's panic; anywhere else it returns `None` |
+//! | after `recover`, the function returns its named results | it returns `ret`; when `ret` is `None`, a function without a return type returns `()`, any other panics again with a message naming the function (Rust has no zero values) |
+//! | a panic in a deferred call replaces the current one; the other deferred calls still run | same, and it never aborts the process |
+//! | `os.Exit` skips deferred calls | `std::process::exit` too (lint `exit`) |
+//! | — (Zig's `errdefer`) | `errdefer!(..)` runs only when the function returns `Err`/`None` or panics; `errdefer!(\|e\| ..)` only on `Err`/`None`, with the error |
+//! | a `func` literal has its own defers | [`defer_scope!`]`(\|\| { defer!(..); .. })` |
+//!
+//! # Forms of `defer!`
+//!
+//! | form | what runs at exit | evaluated now |
+//! |---|---|---|
+//! | `defer!(path::f(a, b))` | `path::f(..)` | `a`, `b`, left to right (but `&x`/`&mut x` arguments are places read at exit) |
+//! | `defer!(recv.method(a))` | the method call | `a`; the receiver only if it is not rooted at a parameter, `self`, a static or a body local |
+//! | `defer!(println!("{x}"))` (`print!`, `eprintln!`, `eprint!`, `format!`, `write!`, `writeln!`, `panic!`) | printing | the formatted text |
+//! | `defer!(other_macro!(..))` | the whole macro | nothing |
+//! | `defer! { stmts }`, `defer!(\|\| expr)` | the block / closure body | nothing; named body locals are adopted |
+//! | `defer!(move \|\| expr)` | the closure | the closure, capturing by value now |
+//! | `defer!(\|ret\| ..)` | the closure, with the result slot | nothing |
+//!
+//! `errdefer!` takes every form above, plus `errdefer!(|e| ..)`.
+//!
+//! ```
+//! use fndefer::{defer, with_defer};
+//! use std::cell::RefCell;
+//!
+//! thread_local!(static LOG: RefCell<Vec<String>> = RefCell::new(Vec::new()));
+//! fn log(s: &str) { LOG.with(|l| l.borrow_mut().push(s.to_string())) }
+//!
+//! struct Conn;
+//! impl Conn {
+//!     fn close(&self) { log("conn closed") }
+//! }
+//!
+//! #[with_defer]
+//! fn forms(conn: &Conn) {
+//!     defer!(log("call form"));
+//!     defer!(conn.close());
+//!     defer! { log("block"); }
+//!     defer!(|| log("closure"));
+//!     let tag = String::from("move closure");
+//!     defer!(move || log(&tag));
+//!     log("body");
+//! }
+//!
+//! forms(&Conn);
+//! assert_eq!(
+//!     LOG.with(|l| l.take()),
+//!     ["body", "move closure", "closure", "block", "conn closed", "call form"],
+//! );
+//! ```
+//!
+//! A deferred closure or block must end in `()`; `?`, `return value` and
+//! `.await` are errors inside it (a bare `return;` ends the deferred call). A
+//! call or method form discards the callee's result but keeps rustc's
+//! `unused_must_use` warning: write `defer!(|| { let _ = f.sync_all(); })` to
+//! discard a `Result` on purpose.
+//!
+//! # Evaluation rules
+//!
+//! As in Go, the arguments of a deferred call are evaluated at the `defer!`,
+//! and a closure reads variables when it runs. Passing `&x` is like passing a
+//! pointer in Go: the place is read at exit.
+//!
+//! Evaluated arguments are *moved* into the deferred call. A `&mut`
+//! parameter is not `Copy`, so `defer!(note(log, ..))` moves `log` away from
+//! the body; pass `&mut *log` (a place, used at exit) or use a closure,
+//! `defer!(|| note(log, ..))`.
+//!
+//! ```
+//! use fndefer::{defer, with_defer};
+//! use std::fmt::Write;
+//!
+//! fn show(log: &mut Vec<String>, what: &str, n: i32) {
+//!     log.push(format!("{what} {n}"));
+//! }
+//! fn show_ref(log: &mut Vec<String>, n: &i32) {
+//!     log.push(format!("ref {n}"));
+//! }
+//!
+//! #[with_defer]
+//! fn eval(log: &mut Vec<String>, mut n: i32) {
+//!     defer!(show(&mut *log, "arg", n));      // n == 1 now
+//!     defer!(|| show(log, "closure", n));     // n at exit
+//!     defer!(show_ref(&mut *log, &n));        // &n: read at exit
+//!     defer!(log.push(format!("format! {n}"))); // format! runs now: it is an argument
+//!     n = 7;
+//! }
+//!
+//! let mut log = Vec::new();
+//! eval(&mut log, 1);
+//! assert_eq!(log, ["format! 1", "ref 7", "closure 7", "arg 1"]);
+//! ```
+//!
+//! The callee is evaluated now unless it is a path to an item or a
+//! parameter, so Go's `defer trace("f")()` and `defer un(trace("f"))` port
+//! directly:
+//!
+//! ```
+//! use fndefer::{defer, with_defer};
+//! use std::cell::RefCell;
+//!
+//! thread_local!(static LOG: RefCell<Vec<String>> = RefCell::new(Vec::new()));
+//! fn log(s: String) { LOG.with(|l| l.borrow_mut().push(s)) }
+//!
+//! fn trace(name: &'static str) -> impl FnOnce() {
+//!     log(format!("enter {name}"));
+//!     move || log(format!("leave {name}"))
+//! }
+//!
+//! #[with_defer]
+//! fn f() {
+//!     defer!(trace("f")()); // trace("f") is called now, its result at exit
+//!     log("body".into());
+//! }
+//!
+//! f();
+//! assert_eq!(LOG.with(|l| l.take()), ["enter f", "body", "leave f"]);
+//! ```
+//!
+//! # Loops
+//!
+//! A `defer!` inside `for`, `while` or `loop` queues one call per iteration,
+//! and they all run when the *function* returns, newest first — as in Go.
+//! The `loop` lint warns about it; the fix is Go's: move the loop body into
+//! its own function (or a [`defer_scope!`] closure).
+//!
+//! ```
+//! use fndefer::{defer, with_defer};
+//!
+//! #[with_defer(allow(loop))]
+//! fn queued(log: &mut Vec<String>) {
+//!     for i in 0..3 {
+//!         defer!(log.push(format!("deferred {i}")));
+//!     }
+//!     log.push("loop done".into());
+//! }
+//!
+//! #[with_defer]
+//! fn one(log: &mut Vec<String>, i: i32) {
+//!     defer!(log.push(format!("end of {i}")));
+//!     log.push(format!("work {i}"));
+//! }
+//!
+//! let mut log = Vec::new();
+//! queued(&mut log);
+//! assert_eq!(log, ["loop done", "deferred 2", "deferred 1", "deferred 0"]);
+//!
+//! let mut log = Vec::new();
+//! for i in 0..2 {
+//!     one(&mut log, i);
+//! }
+//! assert_eq!(log, ["work 0", "end of 0", "work 1", "end of 1"]);
+//! ```
+//!
+//! # Adoption: `defer f.Close()` and keep using `f`
+//!
+//! When deferred code names a local of the function body by reference — as a
+//! method receiver, as `&x`/`&mut x`, or inside a non-`move` closure or block
+//! — the local is *adopted*: it moves into the function's frame at the
+//! `defer!`, and the rest of the body sees it under the same name as `&mut T`
+//! (for a `let mut` binding) or `&T`. Method calls and field access work
+//! unchanged; a scalar needs `*x += 1`. The deferred code sees the final
+//! state and owns the value.
+//!
+//! ```
+//! use fndefer::{defer, with_defer};
+//!
+//! struct File { lines: Vec<String>, log: Vec<String> }
+//! impl File {
+//!     fn write(&mut self, s: &str) { self.lines.push(s.into()); }
+//!     fn close(&mut self) {
+//!         let n = self.lines.len();
+//!         self.log.push(format!("close after {n} lines"));
+//!     }
+//! }
+//!
+//! #[with_defer]
+//! fn write_two(out: &mut Vec<String>) {
+//!     let mut f = File { lines: vec![], log: vec![] };
+//!     defer!(|| out.append(&mut f.log)); // runs last: f.close() already ran
+//!     defer!(f.close());                 // f stays usable below
+//!     f.write("a");
+//!     f.write("b");
+//!     let mut count = 0;
+//!     defer!(|| out.push(format!("count {count}")));
+//!     *count += 2;                       // count is a `&mut i32` now
+//! }
+//!
+//! let mut out = Vec::new();
+//! write_two(&mut out);
+//! assert_eq!(out, ["count 2", "close after 2 lines"]);
+//! ```
+//!
+//! A local adopted inside a nested block or a loop iteration is moved there:
+//! naming it after that block is rustc's "use of moved value". Declare it
+//! outside, or adopt it in the function's top-level block.
+//!
+//! # Named results: `defer!(|ret| ..)`
+//!
+//! `ret: &mut Option<R>` is the result slot: `Some(value)` after `return`, `?`
+//! or falling off the end, `None` while the function is panicking. Whatever it
+//! holds when the last deferred call ends is returned — Go's
+//! `defer func() { if err != nil { err = fmt.Errorf("..: %w", err) } }()`.
+//!
+//! ```
+//! use fndefer::{defer, with_defer};
+//!
+//! #[with_defer]
+//! fn port(s: &str) -> Result<u16, String> {
+//!     defer!(|ret| if let Some(Err(e)) = ret {
+//!         *e = format!("port {s:?}: {e}");
+//!     });
+//!     let p: u16 = s.parse().map_err(|_| "not a number".to_string())?;
+//!     Ok(p)
+//! }
+//!
+//! #[with_defer]
+//! fn doubled() -> i32 {
+//!     defer!(|ret| if let Some(v) = ret { *v *= 2 });
+//!     21
+//! }
+//!
+//! assert_eq!(port("80"), Ok(80));
+//! assert_eq!(port("x"), Err("port \"x\": not a number".to_string()));
+//! assert_eq!(doubled(), 42);
+//! ```
+//!
+//! # recover
+//!
+//! [`recover()`] written directly in the deferred code of a `#[with_defer]`
+//! function stops that function's panic and returns it as a [`Panic`];
+//! it is `None` when the function is not panicking, and anywhere else (a
+//! helper function, a nested closure, the body). Go's reusable handler
+//! `defer handle()` becomes `defer!(|| handle(recover()))`: pass the value in.
+//! After a recover the function returns `ret`.
+//!
+//! ```
+//! use fndefer::{defer, recover, with_defer, Panic};
+//!
+//! # std::panic::set_hook(Box::new(|_| {}));
+//! #[with_defer]
+//! fn safe_div(a: i32, b: i32) -> Result<i32, String> {
+//!     defer!(|ret| if let Some(p) = recover() {
+//!         *ret = Some(Err(format!("recovered: {p}")));
+//!     });
+//!     Ok(a / b)
+//! }
+//!
+//! fn handle(log: &mut Vec<String>, p: Option<Panic>) {
+//!     log.push(match p {
+//!         Some(p) => format!("handled {p}"),
+//!         None => "no panic".to_string(),
+//!     });
+//! }
+//!
+//! #[with_defer]
+//! fn job(log: &mut Vec<String>, fail: bool) {
+//!     defer!(|| handle(log, recover()));
+//!     if fail {
+//!         panic!("job failed");
+//!     }
+//! }
+//!
+//! assert_eq!(safe_div(6, 3), Ok(2));
+//! assert_eq!(safe_div(1, 0), Err("recovered: attempt to divide by zero".to_string()));
+//! let mut log = Vec::new();
+//! job(&mut log, false);
+//! job(&mut log, true);
+//! assert_eq!(log, ["no panic", "handled job failed"]);
+//! ```
+//!
+//! A panic raised by a deferred call replaces the current one (or starts
+//! one); the remaining deferred calls still run, and a later `recover()` gets
+//! the newest panic. To let a panic go on after looking at it, call
+//! [`Panic::resume`] (Go's `panic(r)`).
+//!
+//! ```
+//! use fndefer::{defer, recover, with_defer};
+//!
+//! # std::panic::set_hook(Box::new(|_| {}));
+//! #[with_defer]
+//! fn replaced(log: &mut Vec<String>) -> String {
+//!     defer!(|ret| if let Some(p) = recover() {
+//!         *ret = Some(format!("recovered {p}"));
+//!     });
+//!     defer!(log.push("still runs".into()));
+//!     defer!(panic!("second"));
+//!     panic!("first");
+//! }
+//!
+//! let mut log = Vec::new();
+//! assert_eq!(replaced(&mut log), "recovered second");
+//! assert_eq!(log, ["still runs"]);
+//! ```
+//!
+//! # errdefer
+//!
+//! `errdefer!(..)` (Zig's `errdefer`) runs only when the function returns
+//! `Err`/`None`, or panics. `errdefer!(|e| ..)` runs only on an `Err`/`None`
+//! return, with `e: &mut E` (for `Option`, `&mut ()`). The function's return
+//! type must be a `Result` or an `Option` (aliases work). Queue each undo right
+//! after the step it undoes, and a failure undoes exactly what was done.
+//!
+//! ```
+//! use fndefer::{defer, errdefer, with_defer};
+//!
+//! #[with_defer]
+//! fn setup(log: &mut Vec<String>, fail_at: u32) -> Result<(), String> {
+//!     log.push("create dir".into());
+//!     errdefer!(log.push("remove dir".into()));
+//!     if fail_at == 1 {
+//!         return Err("write failed".into());
+//!     }
+//!     log.push("start server".into());
+//!     errdefer!(log.push("stop server".into()));
+//!     errdefer!(|e| log.push(format!("failed: {e}")));
+//!     if fail_at == 2 {
+//!         return Err("health check failed".into());
+//!     }
+//!     Ok(())
+//! }
+//!
+//! let mut log = Vec::new();
+//! assert!(setup(&mut log, 0).is_ok());
+//! assert_eq!(log, ["create dir", "start server"]);
+//!
+//! let mut log = Vec::new();
+//! assert!(setup(&mut log, 1).is_err());
+//! assert_eq!(log, ["create dir", "remove dir"]);
+//!
+//! let mut log = Vec::new();
+//! assert!(setup(&mut log, 2).is_err());
+//! assert_eq!(log, [
+//!     "create dir", "start server",
+//!     "failed: health check failed", "stop server", "remove dir",
+//! ]);
+//! ```
+//!
+//! # Closures with their own defer scope: `defer_scope!`
+//!
+//! A Go function literal has its own defers: `go func() { defer wg.Done() }()`.
+//! A `defer!` directly inside a closure of a `#[with_defer]` function is a
+//! compile error; wrap the closure in [`defer_scope!`] instead, and its body
+//! behaves like a `#[with_defer]` function (recover and `|ret|` included).
+//! Options go before a `;`: `defer_scope!(allow(loop); move || ..)`.
+//!
+//! ```
+//! use fndefer::{defer, defer_scope, recover};
+//! use std::sync::{Arc, Mutex};
+//!
+//! # std::panic::set_hook(Box::new(|_| {}));
+//! let log = Arc::new(Mutex::new(Vec::new()));
+//! let mut handles = Vec::new();
+//! for i in 0..3 {
+//!     let log = log.clone();
+//!     handles.push(std::thread::spawn(defer_scope!(move || {
+//!         defer!(|| if let Some(p) = recover() {
+//!             log.lock().unwrap().push(format!("{i}: recovered {p}"));
+//!         });
+//!         if i == 1 {
+//!             panic!("bad job");
+//!         }
+//!         log.lock().unwrap().push(format!("{i}: ok"));
+//!     })));
+//! }
+//! for h in handles {
+//!     h.join().unwrap(); // no thread died
+//! }
+//! let mut log = log.lock().unwrap().clone();
+//! log.sort();
+//! assert_eq!(log, ["0: ok", "1: recovered bad job", "2: ok"]);
+//! ```
+//!
+//! # async
+//!
+//! `#[with_defer] async fn` is coming: its deferred calls will run on
+//! completion, on panic, and when the future is dropped before completion
+//! (cancellation). Today it is a compile error; call a `#[with_defer]`
+//! function from the async code instead.
+//!
+//! # Lints and how to silence them
+//!
+//! `#[with_defer]` reports likely mistakes as rustc warnings at the
+//! offending token (modelled on revive's `defer` rule, staticcheck and
+//! go-critic). Each is silenced for one function with
+//! `#[with_defer(allow(NAME, ..))]` (or `defer_scope!(allow(NAME); ..)`):
+//!
+//! | lint | warns about |
+//! |---|---|
+//! | `loop` | a `defer!` in a loop: the calls queue until the function returns |
+//! | `infinite_loop` | a `defer!` in a `loop` with no `break`/`return`: it runs only on panic |
+//! | `call_chain` | `defer!(a().b())` calls `a()` now; write `defer!(\|\| a().b())` to call both at exit |
+//! | `immediate_recover` | `defer!(f(recover()))` calls `recover()` now, so it is always `None` |
+//! | `exit` | `std::process::exit` after a `defer!` skips the deferred calls |
+//! | `eager_time` | `defer!(log(start.elapsed()))` measures at the defer point, not at exit |
+//!
+//! The warning reads like `use of deprecated constant `f::fndefer_eager_time`:
+//! this argument is measured now, .. (silence with
+//! `#[with_defer(allow(eager_time))]`)` — stable Rust gives proc macros no other
+//! way to warn.
+//!
+//! ```
+//! use fndefer::{defer, with_defer};
+//! use std::time::Instant;
+//!
+//! // Measuring at the defer point is what this function wants, so it says so.
+//! #[with_defer(allow(eager_time))]
+//! fn setup_cost(log: &mut Vec<bool>) {
+//!     let start = Instant::now();
+//!     defer!(log.push(start.elapsed().as_secs() < 60));
+//! }
+//!
+//! let mut log = Vec::new();
+//! setup_cost(&mut log);
+//! assert_eq!(log, [true]);
+//! ```
+//!
+//! # Performance
+//!
+//! A function with at most 8 `defer!`s, none in a loop, gets a *static
+//! frame*: one `Option` slot per site and a `u8` bitmask, no heap allocation,
+//! and the deferred code open-coded after the body (Go's open-coded defers do
+//! the same). A `defer!` in a loop, or more than 8, gets a *dynamic frame*: a
+//! stack of site ids and one typed queue per site, 8 entries inline before
+//! spilling to the heap — no `Box<dyn FnOnce>` per call. The measurements,
+//! against hand-written cleanup, scopeguard, a `Vec<Box<dyn FnOnce()>>` and
+//! Go, are in `docs/BENCHMARKS.md` in the repository.
+//!
+//! ```
+//! use fndefer::{defer, with_defer};
+//!
+//! #[with_defer(allow(loop))]
+//! fn many(out: &mut Vec<u32>, n: u32) {
+//!     for i in 0..n {
+//!         defer!(out.push(i));
+//!     }
+//! }
+//!
+//! let mut out = Vec::new();
+//! many(&mut out, 200_000);
+//! assert_eq!(out.len(), 200_000);
+//! assert_eq!(out[0], 199_999); // LIFO
+//! assert_eq!(out[199_999], 0);
+//! ```
+//!
+//! # `panic = "abort"`
+//!
+//! Deferred calls run on a panic only because the panic unwinds through the
+//! function. With `panic = "abort"` in the profile, a panic ends the process
+//! at once: no deferred call, `errdefer!` or `recover()` runs (like a Go
+//! `fatal error`). Returns and `?` are unaffected. Code that must clean up
+//! on panic can check `cfg!(panic = "unwind")`.
+//!
+//! ```
+//! use fndefer::{defer, with_defer};
+//! use std::sync::atomic::{AtomicBool, Ordering};
+//!
+//! # std::panic::set_hook(Box::new(|_| {}));
+//! static CLEANED: AtomicBool = AtomicBool::new(false);
+//!
+//! #[with_defer]
+//! fn crashes() {
+//!     defer!(CLEANED.store(true, Ordering::SeqCst));
+//!     panic!("crash");
+//! }
+//!
+//! if cfg!(panic = "unwind") {
+//!     assert!(std::panic::catch_unwind(crashes).is_err());
+//!     assert!(CLEANED.load(Ordering::SeqCst)); // under "abort" we never get here
+//! }
+//! ```
+//!
+//! # Known differences from Go
+//!
+//! - **A handler that calls `recover()` itself does not recover.**
+//!   `defer!(handler())` where `handler` calls `recover()` gets `None`, as
+//!   when Go's `recover` is not called directly by the deferred function —
+//!   except that in Go `defer handler()` *is* direct. Pass the value in:
+//!   `defer!(|| handler(recover()))`.
+//! - **Adopted locals are references.** After `defer!(f.close())` the body sees
+//!   `f: &mut File`; methods and fields work, but a scalar needs `*x += 1`,
+//!   and a function taking the value needs `*x` or `x.clone()`.
+//! - **A local adopted inside a nested block or loop iteration is moved
+//!   there**: it cannot be used after that block. Declare and adopt it in the
+//!   function's top-level block.
+//! - **Method receivers are not copied.** Go's `defer v.Show()` with a value
+//!   receiver copies `v` now; `defer!(v.show())` adopts `v` and shows its
+//!   final state. For a snapshot write `defer!(Type::show(v.clone()))`.
+//! - **Arguments move.** Evaluating an argument now moves it into the deferred
+//!   call: a `String` or a `&mut` parameter passed by value is gone for the
+//!   rest of the body. Pass `&x` / `&mut *x` (read at exit), `x.clone()`
+//!   (a snapshot, Go's copy), or use a closure.
+//! - **A parameter used as the callee is read at exit**: `defer!(f())` with a
+//!   parameter `mut f` that the body reassigns calls the new `f` (Go calls the
+//!   old one). Bind it to a local first: `let g = f; defer!(g());`.
+//! - **`recover()` after which `ret` is `None`** panics again, naming the
+//!   function, unless the function returns `()`: Rust has no zero values. Set
+//!   `*ret = Some(..)` in the recovering closure.
+//! - **The panic hook still prints.** Rust's hook prints the message where the
+//!   panic starts, before any `recover()`; Go prints nothing for a recovered
+//!   panic. Install a quiet hook (`std::panic::set_hook`) if that matters.
+//! - **A panic in a thread ends only that thread** (its `join()` returns
+//!   `Err`); in Go an unrecovered panic in any goroutine ends the program.
+//! - **`panic = "abort"` runs nothing on panic** (see above), and a panic that
+//!   does not unwind (a panic inside `Drop` while unwinding, stack overflow,
+//!   `std::process::abort`) cannot be recovered.
+//! - **`defer!` needs `#[with_defer]`** on the enclosing function, and a closure
+//!   needs [`defer_scope!`] to have defers of its own; a `defer!` inside
+//!   another macro's input is not seen.
 
 extern crate self as fndefer;
 
+/// The macros: `#[with_defer]` on a function, `defer!` and `errdefer!` in its
+/// body, `defer_scope!` for a closure with its own defers. The
+/// [crate documentation](crate) describes each form and rule, with examples.
 pub use fndefer_macros::{defer, defer_scope, errdefer, with_defer};
 pub use fndefer_runtime::{Panic, recover};
 
