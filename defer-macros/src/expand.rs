@@ -10,7 +10,7 @@ use syn::{Block, Expr, FnArg, ItemFn, ReturnType, Stmt, Type};
 
 use crate::args::Options;
 use crate::lints::Lints;
-use crate::rewrite::{Census, Rewriter, Shape, slot_name};
+use crate::rewrite::{Census, Planned, Rewriter, Shape, slot_name};
 use crate::scope::{Binding, Scopes, hidden};
 use crate::site::Kind;
 
@@ -39,7 +39,12 @@ pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
     if let Err(error) = check_signature(&function.sig) {
         return error_with_item(error, item);
     }
-    let scopes = parameter_scopes(function.sig.inputs.iter());
+    let flavor = if function.sig.asyncness.is_some() {
+        Flavor::Async
+    } else {
+        Flavor::Sync
+    };
+    let scopes = parameter_scopes(function.sig.inputs.iter(), flavor);
     let name = function.sig.ident.to_string();
     let body = expand_body(
         &options,
@@ -47,6 +52,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
         &function.sig.output,
         &name,
         std::mem::replace(&mut *function.block, empty_block()),
+        flavor,
     );
     *function.block = body;
     function.into_token_stream()
@@ -58,13 +64,6 @@ fn check_signature(sig: &syn::Signature) -> syn::Result<()> {
             constness,
             "`#[with_defer]` cannot go on a `const fn`: deferred calls run at runtime and \
              catch panics; remove `const` or the attribute",
-        ));
-    }
-    if let Some(asyncness) = &sig.asyncness {
-        return Err(syn::Error::new_spanned(
-            asyncness,
-            "`#[with_defer]` on an `async fn` is not supported yet; defer in a synchronous \
-             helper function",
         ));
     }
     if let ReturnType::Type(_, ty) = &sig.output {
@@ -85,13 +84,15 @@ fn check_signature(sig: &syn::Signature) -> syn::Result<()> {
     Ok(())
 }
 
-/// The parameters' names, which deferred code uses in place at exit.
-pub fn parameter_scopes<'a>(inputs: impl Iterator<Item = &'a FnArg>) -> Scopes {
+/// The parameters' names. Deferred code uses them in place at exit; in an
+/// `async fn` they are locals of the future, adopted like body locals so that
+/// cancellation can still run the deferred code (only `self` stays in place).
+pub fn parameter_scopes<'a>(inputs: impl Iterator<Item = &'a FnArg>, flavor: Flavor) -> Scopes {
     let mut scopes = Scopes::new();
     for input in inputs {
         match input {
             FnArg::Receiver(_) => scopes.bind("self".to_owned(), Binding::Param),
-            FnArg::Typed(typed) => scopes.bind_pat(&typed.pat, false),
+            FnArg::Typed(typed) => scopes.bind_pat(&typed.pat, flavor == Flavor::Async),
         }
     }
     scopes
@@ -104,6 +105,13 @@ fn empty_block() -> Block {
     }
 }
 
+/// Whether the body is a plain function's or an `async fn`'s.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    Sync,
+    Async,
+}
+
 /// Rewrites a function (or closure) body. Never fails: problems become
 /// `compile_error!` at the user's tokens, inside an otherwise valid body.
 pub fn expand_body(
@@ -112,6 +120,7 @@ pub fn expand_body(
     output: &ReturnType,
     name: &str,
     block: Block,
+    flavor: Flavor,
 ) -> Block {
     let mut census = Census::default();
     census.visit_block(&block);
@@ -131,10 +140,11 @@ pub fn expand_body(
     let mut body = Block { brace_token, stmts };
 
     let mut rewriter = Rewriter::new(scopes, shape, Lints::new(options));
+    rewriter.guarded_slots = flavor == Flavor::Async;
     rewriter.visit_block_mut(&mut body);
     let errors = rewriter.errors.iter().map(syn::Error::to_compile_error);
     let errors = quote!(#(#errors;)*);
-    let warnings = std::mem::replace(&mut rewriter.lints.emitted, Vec::new());
+    let warnings = std::mem::take(&mut rewriter.lints.emitted);
 
     if rewriter.planned.is_empty() {
         let stmts = &body.stmts;
@@ -143,47 +153,160 @@ pub fn expand_body(
 
     let marker = hidden("__marker");
     let frame = hidden("__frame");
-    let value = hidden("__value");
     let sites = hidden("__sites");
-    let site = hidden("__site");
+    let planned = &rewriter.planned;
 
-    let slots = rewriter.planned.iter().map(|planned| {
-        let slot = slot_name(shape, planned.id);
-        match (shape, planned.has_values) {
-            (Shape::Static, true) => quote!(let mut #slot = ::core::option::Option::None;),
-            (Shape::Static, false) => quote!(let mut #slot = false;),
-            (Shape::Dynamic, true) => quote!(let mut #slot = ::fndefer::__private::Queue::new();),
-            (Shape::Dynamic, false) => quote!(),
-        }
-    });
-    let sites_stack = match shape {
-        Shape::Dynamic => quote!(let mut #sites = ::fndefer::__private::Sites::new();),
-        Shape::Static => quote!(),
+    // Slot names, as the epilogue sees them: `&mut` to each slot.
+    let slot_names: Vec<TokenStream> = planned
+        .iter()
+        .map(|planned| {
+            if shape == Shape::Dynamic && !planned.has_values {
+                quote!(_)
+            } else {
+                slot_name(shape, planned.id).into_token_stream()
+            }
+        })
+        .collect();
+    let slot_inits: Vec<TokenStream> = planned
+        .iter()
+        .map(|planned| match (shape, planned.has_values) {
+            (Shape::Static, _) => quote!(::core::option::Option::None),
+            (Shape::Dynamic, true) => quote!(::fndefer::__private::Queue::new()),
+            (Shape::Dynamic, false) => quote!(()),
+        })
+        .collect();
+    let sites_init = match shape {
+        Shape::Dynamic => quote!(::fndefer::__private::Sites::new()),
+        Shape::Static => quote!(()),
+    };
+    let sites_name = match shape {
+        Shape::Dynamic => sites.to_token_stream(),
+        Shape::Static => quote!(_),
     };
 
-    let epilogue = match shape {
+    let full_epilogue = epilogue(shape, planned.iter());
+    let finish = if returns_unit(output) {
+        quote!(#frame.finish_unit())
+    } else {
+        quote!(#frame.finish(#name))
+    };
+    let stmts = &body.stmts;
+    let mut body_tokens = TokenStream::new();
+    body.brace_token.surround(&mut body_tokens, |tokens| {
+        quote!(#(#stmts)*).to_tokens(tokens)
+    });
+
+    let expanded = match flavor {
+        Flavor::Sync => {
+            let annotation = closure_return_type(output);
+            let declarations = slot_names
+                .iter()
+                .zip(&slot_inits)
+                .filter(|(name, _)| name.to_string() != "_")
+                .map(|(name, init)| quote!(let mut #name = #init;));
+            let sites_declaration = match shape {
+                Shape::Dynamic => quote!(let mut #sites = #sites_init;),
+                Shape::Static => quote!(),
+            };
+            let reborrows = slot_names
+                .iter()
+                .chain(std::iter::once(&sites_name))
+                .filter(|name| name.to_string() != "_")
+                .map(|name| quote!(let #name = &mut #name;));
+            quote! {{
+                #(#items)*
+                #errors
+                #(#warnings)*
+                let #marker = ::fndefer::__private::Marker::new();
+                #sites_declaration
+                #(#declarations)*
+                let mut #frame = ::fndefer::__private::run(&#marker, || #annotation #body_tokens);
+                #(#reborrows)*
+                #full_epilogue
+                #finish
+            }}
+        }
+        Flavor::Async => {
+            let guard = hidden("__guard");
+            let slots = hidden("__slots");
+            let body_future = hidden("__body");
+            let context = hidden("__cx");
+            let result_type = match output {
+                ReturnType::Default => quote!(()),
+                ReturnType::Type(..) => {
+                    let annotation = closure_return_type(output);
+                    let mut tokens = annotation.into_iter();
+                    // Drop the `->`, keep the type; `impl Trait` became `_`.
+                    tokens.next();
+                    tokens.next();
+                    let ty: TokenStream = tokens.collect();
+                    if ty.is_empty() { quote!(_) } else { ty }
+                }
+            };
+            let cancel_epilogue = epilogue(shape, planned.iter().filter(|p| p.on_cancel));
+            quote! {{
+                #(#items)*
+                #errors
+                #(#warnings)*
+                let #marker: ::fndefer::__private::Marker<#result_type> =
+                    ::fndefer::__private::Marker::new();
+                // Dropped after the body's future, so on cancellation the
+                // deferred calls that need no parameter still run, LIFO.
+                let mut #guard = ::fndefer::__private::CancelGuard::new(
+                    (#sites_init, #(#slot_inits,)*),
+                );
+                let mut #frame = {
+                    let mut #body_future = ::core::pin::pin!(
+                        ::fndefer::__private::typed_body(&#marker, async #body_tokens)
+                    );
+                    ::fndefer::__private::arm(&mut #guard.on_cancel, |#slots| {
+                        #[allow(unused_variables)]
+                        let (#sites_name, #(#slot_names,)*) = #slots;
+                        let mut #frame = ::fndefer::__private::cancelled(&#marker);
+                        #cancel_epilogue
+                        #frame.finish_cancelled();
+                    });
+                    ::core::future::poll_fn(|#context| {
+                        ::fndefer::__private::poll_catching(#body_future.as_mut(), #context)
+                    })
+                    .await
+                };
+                #[allow(unused_variables)]
+                let (#sites_name, #(#slot_names,)*) = #guard.disarm();
+                #full_epilogue
+                #finish
+            }}
+        }
+    };
+    parse_block(expanded)
+}
+
+/// The deferred calls, LIFO, each under its own panic catch. Slots are
+/// `&mut` here (`take()` empties them), so the same code serves the
+/// function's exit and an `async fn`'s cancellation.
+fn epilogue<'a>(
+    shape: Shape,
+    planned: impl DoubleEndedIterator<Item = &'a Planned>,
+) -> TokenStream {
+    let frame = hidden("__frame");
+    let value = hidden("__value");
+    match shape {
         Shape::Static => {
-            let calls = rewriter.planned.iter().rev().map(|planned| {
+            let calls = planned.rev().map(|planned| {
                 let slot = slot_name(shape, planned.id);
                 let exit = &planned.exit;
-                if planned.has_values {
-                    quote! {
-                        if let ::core::option::Option::Some(#value) = #slot {
-                            #frame.call(|#frame| { #exit });
-                        }
-                    }
-                } else {
-                    quote! {
-                        if #slot {
-                            #frame.call(|#frame| { #exit });
-                        }
+                quote! {
+                    if let ::core::option::Option::Some(#value) = #slot.take() {
+                        #frame.call(|#frame| { #exit });
                     }
                 }
             });
             quote!(#(#calls)*)
         }
         Shape::Dynamic => {
-            let arms = rewriter.planned.iter().map(|planned| {
+            let sites = hidden("__sites");
+            let site = hidden("__site");
+            let arms = planned.map(|planned| {
                 let slot = slot_name(shape, planned.id);
                 let id = proc_macro2::Literal::u16_unsuffixed(planned.id as u16);
                 let exit = &planned.exit;
@@ -206,32 +329,7 @@ pub fn expand_body(
                 }
             }
         }
-    };
-
-    let annotation = closure_return_type(output);
-    let finish = if returns_unit(output) {
-        quote!(#frame.finish_unit())
-    } else {
-        quote!(#frame.finish(#name))
-    };
-    let stmts = &body.stmts;
-    let brace = body.brace_token;
-    let mut body_tokens = TokenStream::new();
-    brace.surround(&mut body_tokens, |tokens| {
-        quote!(#(#stmts)*).to_tokens(tokens)
-    });
-
-    parse_block(quote! {{
-        #(#items)*
-        #errors
-        #(#warnings)*
-        let #marker = ::fndefer::__private::Marker::new();
-        #sites_stack
-        #(#slots)*
-        let mut #frame = ::fndefer::__private::run(&#marker, || #annotation #body_tokens);
-        #epilogue
-        #finish
-    }})
+    }
 }
 
 fn parse_block(tokens: TokenStream) -> Block {
@@ -415,7 +513,7 @@ impl ScopedClosure {
                 }
             }
         };
-        let body = expand_body(&options, scopes, &output, "closure", block);
+        let body = expand_body(&options, scopes, &output, "closure", block, Flavor::Sync);
         closure.body = Box::new(Expr::Block(syn::ExprBlock {
             attrs: Vec::new(),
             label: None,

@@ -29,6 +29,9 @@ pub enum Shape {
 /// A site as the epilogue needs it.
 pub struct Planned {
     pub id: usize,
+    /// Whether the exit code touches nothing but its slot, statics and items,
+    /// so it can run when an `async fn`'s future is dropped.
+    pub on_cancel: bool,
     /// Whether the slot holds values (else it is a flag).
     pub has_values: bool,
     /// `let (__v0, mut x) = __v;` and the borrows of shared locals, then the
@@ -43,8 +46,13 @@ pub struct Rewriter<'a> {
     pub errors: Vec<syn::Error>,
     pub lints: Lints<'a>,
     loop_depth: usize,
+    /// One entry per enclosing `loop {}`: whether it has no way out.
+    endless_loops: Vec<bool>,
     /// Inside a closure or async block of the body: `defer!` is an error.
     nested: Option<&'static str>,
+    /// In an `async fn` the slots live in the cancel guard's tuple
+    /// (`__guard.slots.N`), so dropping the future can still run them.
+    pub guarded_slots: bool,
 }
 
 impl<'a> Rewriter<'a> {
@@ -56,7 +64,9 @@ impl<'a> Rewriter<'a> {
             errors: Vec::new(),
             lints,
             loop_depth: 0,
+            endless_loops: Vec::new(),
             nested: None,
+            guarded_slots: false,
         }
     }
 
@@ -80,7 +90,10 @@ impl<'a> Rewriter<'a> {
     fn plan(&mut self, site: Site) -> TokenStream {
         let id = self.planned.len();
         let mut plan = SitePlan::new(site.kind, site.path.clone(), site.span);
-        if self.loop_depth > 0 {
+        if self.endless_loops.iter().any(|endless| *endless) {
+            self.lints
+                .warn(Lint::InfiniteLoop, site.span, lints::INFINITE_LOOP);
+        } else if self.loop_depth > 0 {
             self.lints.warn(Lint::Loop, site.span, lints::LOOP);
         }
         let code = match site.form {
@@ -115,6 +128,8 @@ struct SitePlan {
     shared: Vec<(syn::Ident, Adoption)>,
     /// The `errdefer!` condition is already part of the code.
     conditioned: bool,
+    /// The exit code uses a parameter (or `self`) in place.
+    uses_parameter: bool,
 }
 
 impl SitePlan {
@@ -127,6 +142,7 @@ impl SitePlan {
             adopted: Vec::new(),
             shared: Vec::new(),
             conditioned: false,
+            uses_parameter: false,
         }
     }
 
@@ -151,7 +167,8 @@ impl SitePlan {
                     self.shared.push((ident.clone(), adoption));
                 }
             }
-            Some(Binding::Param) | None => {}
+            Some(Binding::Param) => self.uses_parameter = true,
+            None => {}
         }
     }
 
@@ -200,20 +217,21 @@ impl SitePlan {
     ) -> syn::Result<TokenStream> {
         let callee_at_exit = match &*call.func {
             Expr::Path(path) if path.qself.is_none() => match path.path.get_ident() {
-                Some(ident) => !matches!(
-                    rewriter.scopes.lookup(&ident.to_string()),
-                    Some(Binding::Local { .. } | Binding::Adopted(_))
-                ),
+                Some(ident) => match rewriter.scopes.lookup(&ident.to_string()) {
+                    Some(Binding::Local { .. } | Binding::Adopted(_)) => false,
+                    Some(Binding::Param) => {
+                        self.uses_parameter = true;
+                        true
+                    }
+                    None => true,
+                },
                 None => true,
             },
             _ => false,
         };
         if !callee_at_exit {
-            if matches!(&*call.func, Expr::Call(_) | Expr::MethodCall(_)) {
-                rewriter
-                    .lints
-                    .warn(Lint::CallChain, call.func.span(), lints::CALL_CHAIN);
-            }
+            // `defer!(trace("x")())` evaluating `trace("x")` now is the Go
+            // idiom's point, so a call of a call is not linted.
             let callee = self.now(&call.func);
             call.func = Box::new(Expr::Verbatim(callee));
         }
@@ -227,7 +245,10 @@ impl SitePlan {
         mut call: syn::ExprMethodCall,
     ) -> syn::Result<TokenStream> {
         if !self.place(rewriter, &call.receiver) {
-            if matches!(&*call.receiver, Expr::Call(_) | Expr::MethodCall(_)) {
+            if matches!(
+                &*call.receiver,
+                Expr::Call(_) | Expr::MethodCall(_) | Expr::Macro(_)
+            ) {
                 rewriter
                     .lints
                     .warn(Lint::CallChain, call.receiver.span(), lints::CALL_CHAIN);
@@ -293,17 +314,18 @@ impl SitePlan {
             ] => !lit.value().contains('{'),
             _ => false,
         };
+        let span = mac.span();
         if literal_only {
-            return Ok(quote!(#path #bang (#(#dest,)* #(#args),*);));
+            return Ok(quote_spanned!(span=> #path #bang (#(#dest,)* #(#args),*);));
         }
         for arg in &args {
             check_body_code(rewriter, arg);
         }
-        let text = self.now(quote_spanned! {mac.span()=> ::std::format!(#(#args),*) });
+        let text = self.now(quote_spanned! {span=> ::std::format!(#(#args),*) });
         if name == "format" {
             return Ok(quote!(::core::mem::drop(#text);));
         }
-        Ok(quote!(#path #bang (#(#dest,)* "{}", #text);))
+        Ok(quote_spanned!(span=> #path #bang (#(#dest,)* "{}", #text);))
     }
 
     /// Closures and blocks: late-bound code that runs at exit. A `move`
@@ -389,9 +411,18 @@ impl SitePlan {
             )
             .collect();
         let has_values = !values.is_empty();
-        let slot = slot_name(rewriter.shape, id);
+        let (slot, sites) = if rewriter.guarded_slots {
+            let guard = hidden("__guard");
+            // The guard's tuple: the site stack first, then one slot per site.
+            let index = syn::Index::from(id + 1);
+            (quote!(#guard.slots.#index), quote!(#guard.slots.0))
+        } else {
+            (
+                slot_name(rewriter.shape, id).into_token_stream(),
+                hidden("__sites").into_token_stream(),
+            )
+        };
         let site_id = proc_macro2::Literal::u16_unsuffixed(id as u16);
-        let sites = hidden("__sites");
         let touched = self
             .adopted
             .iter()
@@ -409,7 +440,7 @@ impl SitePlan {
                 quote!(#[allow(unused_variables)] let #ident = #borrow #adopted_ref.#field;)
             });
         let store = match (rewriter.shape, has_values, self.adopted.is_empty()) {
-            (Shape::Static, false, _) => quote!(#slot = true;),
+            (Shape::Static, false, _) => quote!(#slot = ::core::option::Option::Some(());),
             (Shape::Static, true, true) => quote!(#slot = ::core::option::Option::Some(#tuple);),
             (Shape::Static, true, false) => quote!(let #adopted_ref = #slot.insert(#tuple);),
             (Shape::Dynamic, false, _) => quote!(#sites.push(#site_id);),
@@ -469,10 +500,12 @@ impl SitePlan {
         });
         let exit = quote! { #unpack #(#borrows)* #code };
         self.now.clear();
+        let on_cancel = !self.uses_parameter;
         (
             registration,
             Planned {
                 id,
+                on_cancel,
                 has_values,
                 exit,
             },
@@ -726,6 +759,55 @@ fn mentions_elapsed(expr: &Expr) -> bool {
     find.0
 }
 
+/// Whether a `loop` body has a way out other than a panic: a `return`, a
+/// `?`, a `break` not aimed at an inner loop, or a macro that might expand to
+/// one of those.
+fn can_leave(body: &syn::Block) -> bool {
+    struct Find {
+        found: bool,
+        inner_loops: usize,
+    }
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::Return(_) | Expr::Try(_) => self.found = true,
+                Expr::Break(brk) if brk.label.is_some() || self.inner_loops == 0 => {
+                    self.found = true
+                }
+                Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
+                    self.inner_loops += 1;
+                    syn::visit::visit_expr(self, expr);
+                    self.inner_loops -= 1;
+                }
+                Expr::Closure(_) | Expr::Async(_) => {}
+                _ => syn::visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_macro(&mut self, mac: &'ast Macro) {
+            let is_std_output = mac.path.segments.last().is_some_and(|last| {
+                crate::scope::is_format_macro(&last.ident.to_string()) && last.ident != "panic"
+            });
+            let names_exit = mac
+                .tokens
+                .to_string()
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|word| word == "return" || word == "break")
+                || mac.tokens.to_string().contains('?');
+            if !is_std_output && (names_exit || Kind::of(mac).is_none()) {
+                // An unknown macro (`bail!`, `select!`) may leave the loop.
+                self.found = true;
+            }
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut find = Find {
+        found: false,
+        inner_loops: 0,
+    };
+    find.visit_block(body);
+    find.found
+}
+
 /// `std::process::exit(..)` / `process::exit(..)`.
 fn is_process_exit(call: &syn::ExprCall) -> bool {
     let Expr::Path(path) = &*call.func else {
@@ -828,7 +910,9 @@ impl VisitMut for Rewriter<'_> {
             }
             Expr::Loop(loop_expr) => {
                 self.loop_depth += 1;
+                self.endless_loops.push(!can_leave(&loop_expr.body));
                 self.visit_block_mut(&mut loop_expr.body);
+                self.endless_loops.pop();
                 self.loop_depth -= 1;
             }
             Expr::If(if_expr) => {

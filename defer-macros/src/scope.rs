@@ -133,7 +133,7 @@ impl FreeNames {
 
     fn note(&mut self, ident: &Ident) {
         let name = ident.to_string();
-        if name == "self" || self.bound_inside(&name) {
+        if self.bound_inside(&name) {
             return;
         }
         if !self.found.iter().any(|found| *found == name) {

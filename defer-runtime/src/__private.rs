@@ -3,8 +3,11 @@
 //! macros were built against.
 
 use std::any::Any;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use crate::Panic;
 pub use crate::stack::SmallStack;
@@ -212,3 +215,98 @@ pub type Queue<T> = SmallStack<T>;
 /// deferred call's slot does not trip `unused_mut` on the user's `mut`.
 #[inline(always)]
 pub fn touch_mut<T: ?Sized>(_: &mut T) {}
+
+/// Types an `async fn`'s body so `?` and `return` inside it convert to the
+/// function's result type.
+#[inline(always)]
+pub fn typed_body<R, F: Future<Output = R>>(_: &Marker<R>, body: F) -> F {
+    body
+}
+
+/// Polls an `async fn`'s body with each poll under `catch_unwind`: a panic
+/// while polling ends the body and hands the panic to the deferred calls.
+#[inline]
+pub fn poll_catching<F: Future>(body: Pin<&mut F>, cx: &mut Context<'_>) -> Poll<Frame<F::Output>> {
+    match catch_unwind(AssertUnwindSafe(|| body.poll(cx))) {
+        Ok(Poll::Ready(value)) => Poll::Ready(Frame {
+            ret: Some(value),
+            panic: PanicSlot(None),
+        }),
+        Ok(Poll::Pending) => Poll::Pending,
+        Err(payload) => Poll::Ready(Frame {
+            ret: None,
+            panic: PanicSlot(Some(payload)),
+        }),
+    }
+}
+
+/// Holds an `async fn`'s slots while its body runs. If the future is dropped
+/// before the body finishes (cancellation), `Drop` runs the deferred calls
+/// that need nothing but their slots; `disarm` hands the slots to the normal
+/// epilogue instead.
+///
+/// The cancel code is armed *after* the body's future is created: the body
+/// is type-checked first, so the slots' types are known in the cancel code.
+/// The body borrows only `slots`, so arming `on_cancel` meanwhile is fine.
+pub struct CancelGuard<S, F: FnOnce(&mut S)> {
+    pub slots: S,
+    pub on_cancel: Canceller<S, F>,
+}
+
+/// The cancel code of a [`CancelGuard`], typed by the slots it receives.
+pub struct Canceller<S, F>(Option<F>, PhantomData<fn(&mut S)>);
+
+impl<S, F: FnOnce(&mut S)> CancelGuard<S, F> {
+    #[inline(always)]
+    pub fn new(slots: S) -> Self {
+        CancelGuard {
+            slots,
+            on_cancel: Canceller(None, PhantomData),
+        }
+    }
+
+    #[inline(always)]
+    pub fn disarm(&mut self) -> &mut S {
+        self.on_cancel.0 = None;
+        &mut self.slots
+    }
+}
+
+/// Sets the code a [`CancelGuard`] runs if the future is dropped.
+#[inline(always)]
+pub fn arm<S, F: FnOnce(&mut S)>(canceller: &mut Canceller<S, F>, on_cancel: F) {
+    canceller.0 = Some(on_cancel);
+}
+
+impl<S, F: FnOnce(&mut S)> Drop for CancelGuard<S, F> {
+    fn drop(&mut self) {
+        if let Some(on_cancel) = self.on_cancel.0.take() {
+            on_cancel(&mut self.slots);
+        }
+    }
+}
+
+/// The frame deferred calls see on cancellation: no result (`ret` is `None`,
+/// as while panicking) and no panic to recover.
+#[inline(always)]
+pub fn cancelled<R>(_: &Marker<R>) -> Frame<R> {
+    Frame {
+        ret: None,
+        panic: PanicSlot(None),
+    }
+}
+
+impl<R> Frame<R> {
+    /// Ends a cancellation: a panic from a deferred call continues, unless
+    /// the future is being dropped by an unwinding panic already (a second
+    /// panic there would abort), in which case it is dropped.
+    pub fn finish_cancelled(self) {
+        if let Some(payload) = self.panic.0 {
+            if std::thread::panicking() {
+                drop_payload(payload);
+            } else {
+                resume_unwind(payload);
+            }
+        }
+    }
+}
