@@ -36,10 +36,26 @@ pub fn panic_message<R>(f: impl FnOnce() -> R) -> String {
     }
 }
 
-/// Silences the default panic hook's output for expected panics in this
-/// test binary (installed once; tests that count hook calls use their own
-/// binary).
+/// Silences the default panic hook's output for the expected panics in this
+/// test binary, but keeps it for failing assertions and unwraps (installed
+/// once; tests that count hook calls use their own binary).
 pub fn quiet_panics() {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let payload = info.payload();
+            let message = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("");
+            if message.starts_with("assertion")
+                || message.starts_with("called `")
+                || message.starts_with("expected a panic")
+            {
+                default(info);
+            }
+        }));
+    });
 }

@@ -1,0 +1,359 @@
+//! `recover()` and `fndefer::Panic`.
+
+mod common;
+use common::{log, panic_message, quiet_panics, take};
+use fndefer::{Panic, defer, recover, with_defer};
+use std::panic::{catch_unwind, panic_any};
+
+#[with_defer]
+fn stops_panic() {
+    defer!(log("runs after recover"));
+    defer!(|| {
+        if let Some(p) = recover() {
+            log(format!("recovered {p}"));
+        }
+    });
+    defer!(log("runs before recover"));
+    panic!("boom");
+}
+
+#[test]
+fn recover_in_deferred_code_stops_the_panic() {
+    quiet_panics();
+    stops_panic();
+    assert_eq!(
+        take(),
+        [
+            "runs before recover",
+            "recovered boom",
+            "runs after recover"
+        ]
+    );
+}
+
+#[with_defer]
+fn block_form_recover() -> i32 {
+    defer! {
+        let p = recover();
+        log(format!("block got {:?}", p.map(|p| p.to_string())));
+    }
+    defer!(|ret| {
+        if recover().is_some() {
+            *ret = Some(-1);
+        }
+    });
+    panic!("in body");
+}
+
+#[test]
+fn recover_in_ret_closure_and_second_recover_gets_none() {
+    quiet_panics();
+    assert_eq!(block_form_recover(), -1);
+    assert_eq!(take(), ["block got None"]);
+}
+
+#[with_defer]
+fn not_panicking() -> i32 {
+    defer!(|| log(format!("not panicking: {}", recover().is_none())));
+    1
+}
+
+#[test]
+fn recover_returns_none_when_not_panicking() {
+    assert_eq!(not_panicking(), 1);
+    assert_eq!(take(), ["not panicking: true"]);
+}
+
+#[with_defer]
+fn cleanup_called_while_outer_panics() {
+    defer!(|| log(format!("inner recover: {:?}", recover())));
+    log("inner body");
+}
+
+#[with_defer]
+fn outer_panics_calls_helper_from_defer() {
+    defer!(cleanup_called_while_outer_panics());
+    panic!("outer");
+}
+
+#[test]
+fn recover_is_none_in_a_function_called_while_an_outer_one_panics() {
+    quiet_panics();
+    assert_eq!(panic_message(outer_panics_calls_helper_from_defer), "outer");
+    assert_eq!(take(), ["inner body", "inner recover: None"]);
+}
+
+#[with_defer]
+fn inner_ok() -> i32 {
+    defer!(|| log(format!("inner_ok recover none: {}", recover().is_none())));
+    7
+}
+
+#[with_defer]
+fn only_outer_panics() -> i32 {
+    defer!(|ret| {
+        if let Some(p) = recover() {
+            log(format!("outer recovered {p}"));
+            *ret = Some(0);
+        }
+    });
+    let v = inner_ok();
+    if v == 7 {
+        panic!("outer after inner");
+    }
+    v
+}
+
+#[test]
+fn nested_frames_where_only_the_outer_panics() {
+    quiet_panics();
+    assert_eq!(only_outer_panics(), 0);
+    assert_eq!(
+        take(),
+        [
+            "inner_ok recover none: true",
+            "outer recovered outer after inner"
+        ]
+    );
+}
+
+#[with_defer]
+fn inner_panics() -> i32 {
+    defer!(log("inner deferred"));
+    panic!("inner");
+}
+
+#[with_defer]
+fn outer_recovers_inner() -> i32 {
+    defer!(|ret| {
+        if let Some(p) = recover() {
+            *ret = Some(p.message().unwrap().len() as i32);
+        }
+    });
+    inner_panics() + 1
+}
+
+#[test]
+fn outer_recovers_a_panic_from_an_inner_frame() {
+    quiet_panics();
+    assert_eq!(outer_recovers_inner(), 5);
+    assert_eq!(take(), ["inner deferred"]);
+}
+
+#[with_defer]
+fn unit_recovers() {
+    defer!(|| {
+        let _ = recover();
+    });
+    panic!("unit");
+}
+
+#[with_defer]
+fn value_recovers_without_ret() -> u8 {
+    defer!(|| {
+        let _ = recover();
+    });
+    panic!("value");
+}
+
+#[test]
+fn after_recover_unit_fn_returns_and_value_fn_panics_naming_itself() {
+    quiet_panics();
+    unit_recovers();
+    let msg = panic_message(value_recovers_without_ret);
+    assert!(msg.contains("value_recovers_without_ret"), "{msg}");
+}
+
+#[with_defer]
+fn repanics() {
+    defer!(|| {
+        if let Some(p) = recover() {
+            panic!("re: {p}");
+        }
+    });
+    panic!("orig");
+}
+
+#[with_defer]
+fn resumes() {
+    defer!(log("after resume"));
+    defer!(|| {
+        if let Some(p) = recover() {
+            log("resuming");
+            p.resume();
+        }
+    });
+    panic_any(42u64);
+}
+
+#[test]
+fn re_panic_after_recover() {
+    quiet_panics();
+    assert_eq!(panic_message(repanics), "re: orig");
+    let err = catch_unwind(resumes).unwrap_err();
+    assert_eq!(err.downcast_ref::<u64>(), Some(&42));
+    assert_eq!(take(), ["resuming", "after resume"]);
+}
+
+fn boom(msg: &str) {
+    panic!("{msg}");
+}
+
+#[with_defer]
+fn newest_panic() -> String {
+    defer!(|ret| {
+        if let Some(p) = recover() {
+            *ret = Some(p.to_string());
+        }
+    });
+    defer!(boom("second"));
+    panic!("first");
+}
+
+#[with_defer]
+fn deferred_panic_on_normal_exit() -> String {
+    defer!(|ret| {
+        log(format!("ret before recover {ret:?}"));
+        if let Some(p) = recover() {
+            *ret = Some(format!("recovered {p}"));
+        }
+    });
+    defer!(boom("late"));
+    "normal".to_string()
+}
+
+#[test]
+fn recover_gets_the_newest_panic() {
+    quiet_panics();
+    assert_eq!(newest_panic(), "second");
+    assert_eq!(deferred_panic_on_normal_exit(), "recovered late");
+    // A panicking deferred call does not clear the result slot.
+    assert_eq!(take(), ["ret before recover Some(\"normal\")"]);
+}
+
+fn helper() -> Option<Panic> {
+    recover()
+}
+
+#[with_defer]
+fn recover_in_helper_and_nested_closure() {
+    defer!(|| {
+        log(format!("helper: {:?}", helper().is_none()));
+        let nested = || recover();
+        log(format!("nested closure: {:?}", nested().is_none()));
+        log(format!("path: {:?}", fndefer::recover().is_some()));
+    });
+    panic!("p");
+}
+
+#[test]
+fn recover_in_helper_or_nested_closure_returns_none() {
+    quiet_panics();
+    // `fndefer::recover()` written directly in deferred code does recover.
+    recover_in_helper_and_nested_closure();
+    assert_eq!(
+        take(),
+        ["helper: true", "nested closure: true", "path: true"]
+    );
+}
+
+#[with_defer]
+fn only_helpers_try() {
+    defer!(|| log(format!("helper: {:?}", helper().is_none())));
+    panic!("still panicking");
+}
+
+#[test]
+fn helper_recover_does_not_stop_the_panic() {
+    quiet_panics();
+    assert_eq!(panic_message(only_helpers_try), "still panicking");
+    assert_eq!(take(), ["helper: true"]);
+}
+
+fn log_panic(p: Option<Panic>) {
+    log(format!("handler got {:?}", p.map(|p| p.to_string())));
+}
+
+#[with_defer]
+fn reusable_handler() {
+    defer!(|| log_panic(recover()));
+    panic!("handled");
+}
+
+#[test]
+fn reusable_handler_takes_the_value() {
+    quiet_panics();
+    reusable_handler();
+    assert_eq!(take(), ["handler got Some(\"handled\")"]);
+}
+
+#[test]
+fn recover_outside_deferred_code_is_none() {
+    assert!(fndefer::recover().is_none());
+}
+
+#[derive(Debug, PartialEq)]
+struct Code(i32);
+
+#[with_defer]
+fn catch(f: fn()) -> Option<Panic> {
+    defer!(|ret| *ret = Some(recover()));
+    f();
+    None
+}
+
+#[test]
+fn panic_api() {
+    quiet_panics();
+    let p = catch(|| panic!("static str")).unwrap();
+    assert_eq!(p.to_string(), "static str");
+    assert_eq!(p.message(), Some("static str"));
+    assert_eq!(format!("{p:?}"), "Panic(\"static str\")");
+    assert_eq!(p.downcast_ref::<&str>(), Some(&"static str"));
+
+    let p = catch(|| panic!("formatted {}", std::hint::black_box(1))).unwrap();
+    assert_eq!(p.to_string(), "formatted 1");
+    assert_eq!(p.message(), Some("formatted 1"));
+    assert_eq!(
+        p.downcast_ref::<String>().map(String::as_str),
+        Some("formatted 1")
+    );
+
+    let p = catch(|| panic_any(Code(3))).unwrap();
+    assert_eq!(p.to_string(), "Box<dyn Any>");
+    assert_eq!(p.message(), None);
+    assert_eq!(format!("{p:?}"), "Panic(Box<dyn Any>)");
+    assert_eq!(p.downcast_ref::<Code>(), Some(&Code(3)));
+    assert_eq!(p.downcast_ref::<String>(), None);
+    let payload = p.into_payload();
+    assert_eq!(payload.downcast_ref::<Code>(), Some(&Code(3)));
+
+    let p = catch(|| panic_any(Code(4))).unwrap();
+    let err = catch_unwind(std::panic::AssertUnwindSafe(move || p.resume())).unwrap_err();
+    assert_eq!(err.downcast_ref::<Code>(), Some(&Code(4)));
+
+    assert!(catch(|| ()).is_none());
+
+    let p = Panic::from_payload(Box::new(String::from("made")));
+    assert_eq!(p.to_string(), "made");
+}
+
+#[with_defer(allow(loop))]
+fn recover_in_dynamic_frame(n: i32) -> i32 {
+    defer!(|ret| {
+        if let Some(p) = recover() {
+            *ret = Some(p.message().map_or(0, str::len) as i32);
+        }
+    });
+    for i in 0..n {
+        defer!(log(format!("loop {i}")));
+    }
+    panic!("1234");
+}
+
+#[test]
+fn recover_in_a_dynamic_frame() {
+    quiet_panics();
+    assert_eq!(recover_in_dynamic_frame(2), 4);
+    assert_eq!(take(), ["loop 1", "loop 0"]);
+}
