@@ -479,23 +479,35 @@ impl SitePlan {
         } else {
             TokenStream::new()
         };
-        let borrows = self.shared.iter().map(|(ident, adoption)| {
-            let owner = slot_name(rewriter.shape, adoption.site);
-            let field = syn::Index::from(adoption.field);
-            let owned = hidden("__owned");
-            let (access, borrow) = match (rewriter.shape, adoption.mutable) {
-                (Shape::Static, true) => (quote!(#owner.as_mut()), quote!(&mut)),
-                (Shape::Static, false) => (quote!(#owner.as_mut()), quote!(&)),
-                (Shape::Dynamic, true) => (quote!(#owner.last_mut()), quote!(&mut)),
-                (Shape::Dynamic, false) => (quote!(#owner.last_mut()), quote!(&)),
+        // Shared locals: one borrow of each owner's slot, then a borrow of
+        // each field (disjoint), so several names from one owner coexist.
+        let mut owners: Vec<usize> = self.shared.iter().map(|(_, a)| a.site).collect();
+        owners.sort_unstable();
+        owners.dedup();
+        let borrows = owners.into_iter().map(|site| {
+            let owner = slot_name(rewriter.shape, site);
+            let owned = hidden(&format!("__owned{site}"));
+            let access = match rewriter.shape {
+                Shape::Static => quote!(#owner.as_mut()),
+                Shape::Dynamic => quote!(#owner.last_mut()),
             };
+            let fields = self
+                .shared
+                .iter()
+                .filter(|(_, adoption)| adoption.site == site)
+                .map(|(ident, adoption)| {
+                    let field = syn::Index::from(adoption.field);
+                    let borrow = if adoption.mutable {
+                        quote!(&mut)
+                    } else {
+                        quote!(&)
+                    };
+                    quote!(#[allow(unused_variables)] let #ident = #borrow #owned.#field;)
+                });
             // The owner runs after this site (LIFO), so its slot is full.
             quote! {
-                #[allow(unused_variables)]
-                let #ident = match #access {
-                    ::core::option::Option::Some(#owned) => #borrow #owned.#field,
-                    ::core::option::Option::None => return,
-                };
+                let ::core::option::Option::Some(#owned) = #access else { return };
+                #(#fields)*
             }
         });
         let exit = quote! { #unpack #(#borrows)* #code };
