@@ -139,7 +139,9 @@ pub fn expand_body(
         .partition(|stmt| matches!(stmt, Stmt::Item(_)));
     let mut body = Block { brace_token, stmts };
 
-    let mut rewriter = Rewriter::new(scopes, shape, Lints::new(options));
+    let mut lints = Lints::new(options);
+    lints.in_closure = name == CLOSURE_NAME;
+    let mut rewriter = Rewriter::new(scopes, shape, lints);
     rewriter.guarded_slots = flavor == Flavor::Async;
     rewriter.visit_block_mut(&mut body);
     let errors = rewriter.errors.iter().map(syn::Error::to_compile_error);
@@ -420,6 +422,9 @@ impl VisitMut for StripSites {
     }
 }
 
+/// What messages call a `defer_scope!` closure.
+const CLOSURE_NAME: &str = "closure";
+
 /// `defer_scope!(|args| body)`: a closure whose body has the semantics of a
 /// `#[with_defer]` function (Go's function literals have their own defers).
 pub fn defer_scope(input: TokenStream) -> TokenStream {
@@ -513,7 +518,7 @@ impl ScopedClosure {
                 }
             }
         };
-        let body = expand_body(&options, scopes, &output, "closure", block, Flavor::Sync);
+        let body = expand_body(&options, scopes, &output, CLOSURE_NAME, block, Flavor::Sync);
         closure.body = Box::new(Expr::Block(syn::ExprBlock {
             attrs: Vec::new(),
             label: None,

@@ -11,6 +11,8 @@ use crate::args::{Lint, Options};
 /// Collects the warnings of one expansion.
 pub struct Lints<'a> {
     options: &'a Options,
+    /// Whether the code is a `defer_scope!` closure (for the hint's syntax).
+    pub in_closure: bool,
     pub emitted: Vec<TokenStream>,
 }
 
@@ -18,6 +20,7 @@ impl<'a> Lints<'a> {
     pub fn new(options: &'a Options) -> Self {
         Lints {
             options,
+            in_closure: false,
             emitted: Vec::new(),
         }
     }
@@ -28,7 +31,11 @@ impl<'a> Lints<'a> {
             return;
         }
         let name = lint.name();
-        let note = format!("{message} (silence with `#[with_defer(allow({name}))]`)");
+        let note = if self.in_closure {
+            format!("{message} (silence with `defer_scope!(allow({name}); || ..)`)")
+        } else {
+            format!("{message} (silence with `#[with_defer(allow({name}))]`)")
+        };
         let constant = format_ident!("fndefer_{}", name, span = span);
         self.emitted.push(quote_spanned! {span=>
             #[allow(non_upper_case_globals, dead_code)]
