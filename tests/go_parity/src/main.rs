@@ -50,6 +50,7 @@ cases! {
     mutex_unlock => "../cases/mutex_unlock/main.rs",
     named_result => "../cases/named_result/main.rs",
     nested_blocks => "../cases/nested_blocks/main.rs",
+    nested_literals => "../cases/nested_literals/main.rs",
     nested_outer_panics => "../cases/nested_outer_panics/main.rs",
     nonssa_args => "../cases/nonssa_args/main.rs",
     recover1_go => "../cases/recover1_go/main.rs",
