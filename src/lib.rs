@@ -541,6 +541,11 @@
 //!   call: a `String` or a `&mut` parameter passed by value is gone for the
 //!   rest of the body. Pass `&x` / `&mut *x` (read at exit), `x.clone()`
 //!   (a snapshot, Go's copy), or use a closure.
+//! - **Body locals are dropped before the deferred calls run**, unless deferred
+//!   code names them (then they are adopted and dropped after it). A
+//!   `MutexGuard` held in the body is released before the deferred calls; to
+//!   keep the lock for them, as Go's `defer mu.Unlock()` written first does,
+//!   adopt it: `defer!(|| drop(guard))`.
 //! - **A parameter used as the callee is read at exit**: `defer!(f())` with a
 //!   parameter `mut f` that the body reassigns calls the new `f` (Go calls the
 //!   old one). Bind it to a local first: `let g = f; defer!(g());`.
