@@ -41,8 +41,8 @@ impl<'a> Lints<'a> {
             #[allow(non_upper_case_globals, dead_code)]
             {
                 #[deprecated(note = #note)]
-                const #constant: () = ();
-                let _ = #constant;
+                const #constant: u8 = 0;
+                let _: u8 = #constant;
             }
         });
     }
