@@ -23,9 +23,8 @@ pub fn tap<T>(event: &str, value: T) -> T {
 
 /// Runs `f`, expecting it to panic, and returns the panic message.
 pub fn panic_message<R>(f: impl FnOnce() -> R) -> String {
-    let payload = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(_) => panic!("expected a panic"),
-        Err(payload) => payload,
+    let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) else {
+        panic!("expected a panic")
     };
     if let Some(s) = payload.downcast_ref::<&'static str>() {
         (*s).to_string()
