@@ -3,7 +3,7 @@
 //! Run it with `cargo run --example tour`. Each section prints a heading, says
 //! what Go would do, then shows what the `#[with_defer]` function does.
 
-use fndefer::{Panic, defer, errdefer, recover, with_defer};
+use fndefer::{Panic, defer, defer_scope, errdefer, recover, with_defer};
 
 fn section(title: &str) {
     println!();
@@ -250,6 +250,23 @@ fn report_micros(fast: bool) {
     println!("   deferred: measured at the defer point, under a second: {fast}");
 }
 
+// ---------------------------------------------------------------------------
+// 10. defer_scope!
+// ---------------------------------------------------------------------------
+
+#[with_defer]
+fn func_literal() {
+    defer!(println!("   deferred: func_literal returns"));
+    for i in 0..2 {
+        // Each call of the closure runs its own defers when the closure returns.
+        (defer_scope!(|| {
+            defer!(println!("   deferred: literal {i} returns"));
+            say(&format!("literal {i} body"));
+        }))();
+    }
+    say("func_literal body done");
+}
+
 fn main() {
     // Panics below are recovered; keep the default hook from printing them
     // to stderr, and show them in the narration instead.
@@ -264,38 +281,54 @@ fn main() {
     }));
 
     println!("fndefer tour: Go's defer, panic/recover and named results in Rust");
+    println!("(lines `(panic: ..)` come from the panic hook, where each panic starts)");
 
     section("1. defer! forms (run LIFO at function exit)");
+    say("Go: defer f(x); defer c.Close(); defer func() { .. }()");
     forms(&Conn { name: "db" });
 
     section("2. evaluation rules: arguments now, closures at exit");
+    say("Go: `defer show(n)` evaluates n now; `defer func() { show(n) }()` reads n at exit");
     evaluation(1);
 
     section("3. defer in a loop queues until the function returns");
+    say("Go: `for i := 0; i < 3; i++ { defer fmt.Println(i) }` prints 2 1 0 at return");
     loop_defers();
     say("the Go fix, a helper function per iteration:");
     loop_with_helper();
 
     section("4. adoption: defer!(f.close()) then keep using f");
+    say("Go: f := create(..); defer f.Close(); f.Write(..)");
+    say("fndefer moves f into the frame and lends it back to the body as `&mut File`");
     adoption();
 
     section("5. named results: defer!(|ret| ..) sees and changes the result");
+    say(
+        "Go: func port(s string) (p int, err error) { defer func() { if err != nil { err = .. } }() }",
+    );
     say(&format!("port(\"8080\") = {:?}", port("8080")));
     say(&format!("port(\"http\") = {:?}", port("http")));
     say(&format!("doubled() = {} (body returned 21)", doubled()));
 
     section("6. recover()");
+    say("Go: defer func() { if r := recover(); r != nil { err = .. } }()");
     say(&format!("safe_div(6, 3) = {:?}", safe_div(6, 3)));
     say(&format!("safe_div(1, 0) = {:?}", safe_div(1, 0)));
+    say("Go's `defer handler()` with recover() inside handler becomes");
+    say("defer!(|| handler(recover())): recover() must be written in the deferred code");
     with_handler(false);
     with_handler(true);
     say("with_handler(true) returned normally after recovering");
 
     section("7. errdefer!: runs only when the function fails");
+    say(
+        "Zig's errdefer: undo only on an Err return (or a panic); errdefer!(|e| ..) sees the error",
+    );
     say(&format!("reserve(2) = {:?}", reserve(2)));
     say(&format!("reserve(9) = {:?}", reserve(9)));
 
     section("8. a panic in a deferred call replaces the current one");
+    say("as in Go: the remaining deferred calls still run; recover() gets the newest panic");
     say(&format!("replaced() = {:?}", replaced()));
 
     section("9. lints");
@@ -308,6 +341,10 @@ fn main() {
     say("Silence one per function: #[with_defer(allow(loop, eager_time))]");
     timed();
 
+    section("10. defer_scope!: a closure with its own defers (a Go func literal)");
+    say("Go: func() { defer fmt.Println(\"literal deferred\"); .. }()");
+    func_literal();
+
     println!();
-    println!("tour done");
+    println!("tour done: see the crate docs and docs/porting-from-go.md for more");
 }
