@@ -400,10 +400,7 @@ fn adopted_local_across_early_return() {
     assert_eq!(take(), ["close early writes=1", "close early writes=2"]);
 }
 
-// fndefer bug B5: a defer naming two locals that an earlier defer already
-// adopted fails to compile (E0499 "cannot borrow value as mutable more than
-// once at a time", spanned at `#[with_defer]`). Remove the `cfg` once fixed.
-#[cfg(any())]
+// A defer may name several locals an earlier defer adopted (was fndefer bug B5).
 mod two_locals_named_by_two_defers {
     use super::*;
 
