@@ -66,14 +66,14 @@ fn check_signature(sig: &syn::Signature) -> syn::Result<()> {
              catch panics; remove `const` or the attribute",
         ));
     }
-    if let ReturnType::Type(_, ty) = &sig.output {
-        if let Type::Never(never) = &**ty {
-            return Err(syn::Error::new_spanned(
-                never,
-                "`#[with_defer]` cannot go on a function returning `!`: write `-> ()` \
-                 and let the body diverge, or defer in a helper",
-            ));
-        }
+    if let ReturnType::Type(_, ty) = &sig.output
+        && let Type::Never(never) = &**ty
+    {
+        return Err(syn::Error::new_spanned(
+            never,
+            "`#[with_defer]` cannot go on a function returning `!`: write `-> ()` \
+             and let the body diverge, or defer in a helper",
+        ));
     }
     if let Some(variadic) = &sig.variadic {
         return Err(syn::Error::new_spanned(
@@ -403,20 +403,20 @@ struct StripSites;
 
 impl VisitMut for StripSites {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Expr::Macro(mac) = expr {
-            if Kind::of(&mac.mac).is_some() {
-                *expr = Expr::Verbatim(quote!(()));
-                return;
-            }
+        if let Expr::Macro(mac) = expr
+            && Kind::of(&mac.mac).is_some()
+        {
+            *expr = Expr::Verbatim(quote!(()));
+            return;
         }
         visit_mut::visit_expr_mut(self, expr);
     }
     fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
-        if let Stmt::Macro(mac) = stmt {
-            if Kind::of(&mac.mac).is_some() {
-                *stmt = Stmt::Expr(Expr::Verbatim(TokenStream::new()), None);
-                return;
-            }
+        if let Stmt::Macro(mac) = stmt
+            && Kind::of(&mac.mac).is_some()
+        {
+            *stmt = Stmt::Expr(Expr::Verbatim(TokenStream::new()), None);
+            return;
         }
         visit_mut::visit_stmt_mut(self, stmt);
     }

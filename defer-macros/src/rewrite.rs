@@ -157,16 +157,17 @@ impl SitePlan {
     fn name(&mut self, rewriter: &Rewriter, ident: &syn::Ident) {
         let key = ident.to_string();
         match rewriter.scopes.lookup(&key) {
-            Some(Binding::Local { mutable }) => {
-                if !self.adopted.iter().any(|(name, _)| *name == key) {
-                    self.adopted.push((ident.clone(), mutable));
-                }
+            Some(Binding::Local { mutable })
+                if !self.adopted.iter().any(|(name, _)| *name == key) =>
+            {
+                self.adopted.push((ident.clone(), mutable));
             }
-            Some(Binding::Adopted(adoption)) => {
-                if !self.shared.iter().any(|(name, _)| *name == key) {
-                    self.shared.push((ident.clone(), adoption));
-                }
+            Some(Binding::Adopted(adoption))
+                if !self.shared.iter().any(|(name, _)| *name == key) =>
+            {
+                self.shared.push((ident.clone(), adoption));
             }
+            Some(Binding::Local { .. } | Binding::Adopted(_)) => {}
             Some(Binding::Param) => self.uses_parameter = true,
             None => {}
         }
@@ -190,10 +191,10 @@ impl SitePlan {
     /// A call argument: `&place` is used in place at exit (its root adopted),
     /// anything else is evaluated now, as Go evaluates arguments.
     fn argument(&mut self, rewriter: &mut Rewriter, arg: Expr) -> TokenStream {
-        if let Expr::Reference(reference) = &arg {
-            if self.place(rewriter, &reference.expr) {
-                return arg.into_token_stream();
-            }
+        if let Expr::Reference(reference) = &arg
+            && self.place(rewriter, &reference.expr)
+        {
+            return arg.into_token_stream();
         }
         if is_recover_call(&arg) {
             rewriter
@@ -233,7 +234,7 @@ impl SitePlan {
             // `defer!(trace("x")())` evaluating `trace("x")` now is the Go
             // idiom's point, so a call of a call is not linted.
             let callee = self.now(&call.func);
-            call.func = Box::new(Expr::Verbatim(callee));
+            *call.func = Expr::Verbatim(callee);
         }
         call.args = self.arguments(rewriter, std::mem::take(&mut call.args));
         Ok(quote!(#call;))
@@ -255,7 +256,7 @@ impl SitePlan {
             }
             check_body_code(rewriter, &call.receiver);
             let receiver = self.now(&call.receiver);
-            call.receiver = Box::new(Expr::Verbatim(receiver));
+            *call.receiver = Expr::Verbatim(receiver);
         }
         call.args = self.arguments(rewriter, std::mem::take(&mut call.args));
         Ok(quote!(#call;))

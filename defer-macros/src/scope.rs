@@ -246,11 +246,11 @@ fn is_identifier(text: &str) -> bool {
 
 impl<'ast> Visit<'ast> for FreeNames {
     fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
-        if expr.qself.is_none() {
-            if let Some(ident) = expr.path.get_ident() {
-                self.note(ident);
-                return;
-            }
+        if expr.qself.is_none()
+            && let Some(ident) = expr.path.get_ident()
+        {
+            self.note(ident);
+            return;
         }
         visit::visit_expr_path(self, expr);
     }
