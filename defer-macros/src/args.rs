@@ -70,7 +70,8 @@ impl Parse for Options {
                 return Err(syn::Error::new(
                     key.span(),
                     format!(
-                        "unknown `with_defer` argument `{key}`; the only argument is `allow({})`",
+                        "unknown `with_defer` argument `{key}`; the only argument is \
+                         `allow(..)` with lint names: {}",
                         lint_names()
                     ),
                 ));
