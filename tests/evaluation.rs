@@ -110,8 +110,9 @@ fn make(tag: &'static str) -> impl FnOnce(i32) {
     move |v| log(format!("made {tag} {v}"))
 }
 
-// Go's `defer trace("a")()` idiom.
-#[with_defer(allow(call_chain))]
+// Go's `defer trace("a")()` idiom: not linted as a call chain.
+#[with_defer]
+#[deny(deprecated)]
 fn make_then_call() {
     defer!(make("a")(tap("arg a", 1)));
     defer!(make("b")(tap("arg b", 2)));

@@ -352,3 +352,47 @@ fn recursive_method_with_deferred_field_update() {
     assert_eq!(s.recurse(10), 10);
     assert_eq!((s.depth, s.max), (0, 11));
 }
+
+trait Consume {
+    fn consume(self) -> String;
+    fn consume_box(self: Box<Self>) -> String;
+    fn bump(&mut self) -> u32;
+}
+
+struct Token {
+    id: u32,
+}
+
+impl Consume for Token {
+    #[with_defer]
+    fn consume(mut self) -> String {
+        defer!(|| log(format!("consumed {}", self.id)));
+        self.id += 1;
+        format!("token {}", self.id)
+    }
+
+    #[with_defer]
+    fn consume_box(self: Box<Self>) -> String {
+        defer!(log(format!("box {}", self.id)));
+        format!("boxed {}", self.id)
+    }
+
+    #[with_defer]
+    fn bump(&mut self) -> u32 {
+        defer! { self.id *= 10; }
+        self.id += 1;
+        self.id
+    }
+}
+
+#[test]
+fn trait_impl_methods_with_every_receiver() {
+    let mut t = Token { id: 1 };
+    assert_eq!(t.bump(), 2);
+    assert_eq!(t.id, 20);
+    assert_eq!(Box::new(Token { id: 5 }).consume_box(), "boxed 5");
+    assert_eq!(t.consume(), "token 21");
+    let dynamic: Box<dyn Consume> = Box::new(Token { id: 7 });
+    assert_eq!(dynamic.consume_box(), "boxed 7");
+    assert_eq!(take(), ["box 5", "consumed 21", "box 7"]);
+}
