@@ -267,6 +267,49 @@ fn func_literal() {
     say("func_literal body done");
 }
 
+// ---------------------------------------------------------------------------
+// 11. async fn: completion and cancellation
+// ---------------------------------------------------------------------------
+
+/// A future that is pending once: one `.await` point.
+struct YieldOnce(bool);
+
+impl std::future::Future for YieldOnce {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            std::task::Poll::Ready(())
+        } else {
+            self.0 = true;
+            std::task::Poll::Pending
+        }
+    }
+}
+
+#[with_defer]
+async fn fetch(url: &str) -> u32 {
+    defer!(println!("   deferred: release the connection for {url}"));
+    say(&format!("request {url} sent, awaiting the response"));
+    YieldOnce(false).await;
+    say(&format!("response for {url} received"));
+    200
+}
+
+/// A minimal executor: polls `f` up to `polls` times, then drops it.
+fn poll_n<F: std::future::Future>(f: F, polls: usize) -> Option<F::Output> {
+    let mut f = Box::pin(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    for _ in 0..polls {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return Some(v);
+        }
+    }
+    None
+}
+
 fn main() {
     // Panics below are recovered; keep the default hook from printing them
     // to stderr, and show them in the narration instead.
@@ -344,6 +387,17 @@ fn main() {
     section("10. defer_scope!: a closure with its own defers (a Go func literal)");
     say("Go: func() { defer fmt.Println(\"literal deferred\"); .. }()");
     func_literal();
+
+    section("11. async fn: defers run on completion, panic and cancellation");
+    say("no Go counterpart: dropping the future before it completes runs its defers too");
+    say(&format!(
+        "polled to completion: {:?}",
+        poll_n(fetch("/a"), 2)
+    ));
+    say(&format!(
+        "dropped after one poll (cancelled): {:?}",
+        poll_n(fetch("/b"), 1)
+    ));
 
     println!();
     println!("tour done: see the crate docs and docs/porting-from-go.md for more");

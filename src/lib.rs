@@ -55,6 +55,7 @@
 //! | `os.Exit` skips deferred calls | `std::process::exit` too (lint `exit`) |
 //! | — (Zig's `errdefer`) | `errdefer!(..)` runs only when the function returns `Err`/`None` or panics; `errdefer!(\|e\| ..)` only on `Err`/`None`, with the error |
 //! | a `func` literal has its own defers | [`defer_scope!`]`(\|\| { defer!(..); .. })` |
+//! | — (pre-RFC: cancellation) | the deferred calls of an `async fn` also run when its future is dropped before completion |
 //!
 //! # Forms of `defer!`
 //!
@@ -424,10 +425,59 @@
 //!
 //! # async
 //!
-//! `#[with_defer] async fn` is coming: its deferred calls will run on
-//! completion, on panic, and when the future is dropped before completion
-//! (cancellation). Today it is a compile error; call a `#[with_defer]`
-//! function from the async code instead.
+//! `#[with_defer]` works on `async fn`. The deferred calls run when the
+//! future completes (by `return`, `?` or falling off the end), when a poll
+//! panics (and `recover()` works as in a plain function), and — which Go has
+//! no counterpart for — when the future is dropped before it completes
+//! (cancellation, e.g. the losing branch of a `select!` or a timeout). On
+//! cancellation the deferred calls registered so far run, newest first,
+//! except those whose code names `self` in place. A cancelled function has
+//! not succeeded, so `errdefer!(..)` runs too; `errdefer!(|e| ..)` does not,
+//! as there is no error value.
+//!
+//! ```
+//! use fndefer::{defer, with_defer};
+//! use std::cell::RefCell;
+//! use std::future::Future;
+//! use std::pin::Pin;
+//! use std::task::{Context, Poll, Waker};
+//!
+//! thread_local!(static LOG: RefCell<Vec<String>> = RefCell::new(Vec::new()));
+//! fn log(s: &str) { LOG.with(|l| l.borrow_mut().push(s.to_string())) }
+//!
+//! /// A future that is pending once: one `.await` point.
+//! struct YieldOnce(bool);
+//! impl Future for YieldOnce {
+//!     type Output = ();
+//!     fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+//!         if self.0 { Poll::Ready(()) } else { self.0 = true; Poll::Pending }
+//!     }
+//! }
+//!
+//! #[with_defer]
+//! async fn fetch() -> u32 {
+//!     defer!(log("release connection"));
+//!     YieldOnce(false).await;
+//!     log("got response");
+//!     200
+//! }
+//!
+//! /// Polls `f` up to `polls` times, then drops it.
+//! fn poll_n<F: Future>(f: F, polls: usize) -> Option<F::Output> {
+//!     let mut f = Box::pin(f);
+//!     let mut cx = Context::from_waker(Waker::noop());
+//!     (0..polls).find_map(|_| match f.as_mut().poll(&mut cx) {
+//!         Poll::Ready(v) => Some(v),
+//!         Poll::Pending => None,
+//!     })
+//! }
+//!
+//! assert_eq!(poll_n(fetch(), 2), Some(200)); // completes
+//! assert_eq!(LOG.with(|l| l.take()), ["got response", "release connection"]);
+//!
+//! assert_eq!(poll_n(fetch(), 1), None); // dropped at the `.await`: cancelled
+//! assert_eq!(LOG.with(|l| l.take()), ["release connection"]);
+//! ```
 //!
 //! # Lints and how to silence them
 //!
