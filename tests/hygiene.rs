@@ -215,13 +215,9 @@ fn doc_and_attributes_kept() {
     assert_eq!(take(), ["attrs"]);
 }
 
-// fndefer bug B6: a user static, const or unit struct in scope with the
-// name of a generated local (`__frame`, `__marker`, `__slot0`, ...) breaks
-// every `#[with_defer]` fn in that scope: mixed-site hygiene does not hide
-// items from `let` patterns (E0530 "let bindings cannot shadow statics",
-// E0308 "`__marker` is interpreted as a unit struct"). Remove the `cfg` once
-// fixed.
-#[cfg(any())]
+// Items in scope named like the generated locals used to break expansion:
+// mixed-site hygiene hides locals but not items from `let` patterns (E0530).
+// The generated names now carry a `__fndefer_` prefix.
 mod items_named_like_generated_locals {
     use super::*;
 

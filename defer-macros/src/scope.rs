@@ -382,9 +382,15 @@ pub fn is_item_place(expr: &Expr) -> bool {
     }
 }
 
-/// A span for names the expansion makes up, invisible to user code.
+/// A name the expansion makes up. `mixed_site` hides it from the user's
+/// local variables, but not from items: `let x` cannot bind where a `static`,
+/// `const` or unit struct `x` is in scope (E0530), so the names also carry a
+/// prefix no one writes by accident.
 pub fn hidden(name: &str) -> Ident {
-    Ident::new(name, Span::mixed_site())
+    Ident::new(
+        &format!("__fndefer_{}", name.trim_start_matches('_')),
+        Span::mixed_site(),
+    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,3 @@
+module fndefer/benches/go
+
+go 1.19

@@ -1,0 +1,63 @@
+//! The panic path: a panic through 1 and 10 nested `#[with_defer]` frames,
+//! each with one defer, against the same through `scopeguard` guards. The
+//! panic is caught by `catch_unwind` at the top; the panic hook is silenced
+//! for this group (and restored after).
+//!
+//! Target (DESIGN.md): at most 2× the scopeguard-guarded panic.
+
+mod common;
+
+use std::cell::Cell;
+use std::hint::black_box;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use common::bump;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use fndefer::{defer, with_defer};
+
+#[with_defer]
+#[inline(never)]
+fn fndefer_frame(c: &Cell<u64>, depth: u32) -> u64 {
+    defer!(bump(c, 1));
+    if black_box(depth) <= 1 {
+        panic!("boom");
+    }
+    fndefer_frame(c, depth - 1) + 1
+}
+
+#[inline(never)]
+fn scopeguard_frame(c: &Cell<u64>, depth: u32) -> u64 {
+    scopeguard::defer!(bump(c, 1));
+    if black_box(depth) <= 1 {
+        panic!("boom");
+    }
+    scopeguard_frame(c, depth - 1) + 1
+}
+
+fn panic_path(c: &mut Criterion) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut group = c.benchmark_group("panic_path");
+    let variants: [(&str, fn(&Cell<u64>, u32) -> u64); 2] =
+        [("scopeguard", scopeguard_frame), ("fndefer", fndefer_frame)];
+    for depth in [1u32, 10] {
+        for (name, f) in variants {
+            let counter = Cell::new(0u64);
+            assert!(catch_unwind(AssertUnwindSafe(|| f(&counter, depth))).is_err());
+            assert_eq!(counter.get(), u64::from(depth));
+            group.bench_function(BenchmarkId::new(name, depth), |b| {
+                b.iter(|| {
+                    let caught = catch_unwind(AssertUnwindSafe(|| {
+                        f(black_box(&counter), black_box(depth))
+                    }));
+                    black_box(caught.is_err())
+                })
+            });
+        }
+    }
+    group.finish();
+    std::panic::set_hook(previous);
+}
+
+criterion_group!(benches, panic_path);
+criterion_main!(benches);

@@ -1,0 +1,75 @@
+//! A `|ret|` error-wrapping defer (Go's `defer func() { if err != nil { err =
+//! wrap(err) } }()` on a named result) against `map_err` written by hand, on
+//! the success path and on the error path.
+
+mod common;
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use fndefer::{defer, with_defer};
+
+/// An error that costs nothing to build, so the bench times the control flow
+/// and not an allocator (the Go twin uses preallocated error values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Error {
+    code: u32,
+    wrapped: bool,
+}
+
+#[inline(never)]
+fn step(x: u64) -> Result<u64, Error> {
+    if black_box(x) == 0 {
+        Err(Error {
+            code: 7,
+            wrapped: false,
+        })
+    } else {
+        Ok(x.wrapping_mul(3))
+    }
+}
+
+#[inline(never)]
+fn wrap(e: Error) -> Error {
+    Error {
+        code: black_box(e.code),
+        wrapped: true,
+    }
+}
+
+#[with_defer]
+#[inline(never)]
+fn fndefer_ret(x: u64) -> Result<u64, Error> {
+    defer!(|ret| {
+        if let Some(Err(e)) = ret {
+            *e = wrap(*e);
+        }
+    });
+    let y = step(x)?;
+    Ok(y + 1)
+}
+
+#[inline(never)]
+fn hand_map_err(x: u64) -> Result<u64, Error> {
+    let y = step(x).map_err(wrap)?;
+    Ok(y + 1)
+}
+
+fn ret_wrap(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ret_wrap");
+    let variants: [(&str, fn(u64) -> Result<u64, Error>); 2] =
+        [("map_err", hand_map_err), ("fndefer", fndefer_ret)];
+    for (path, x) in [("ok", 5u64), ("err", 0)] {
+        for (name, f) in variants {
+            assert_eq!(f(x).is_err(), x == 0);
+            assert!(f(0).unwrap_err().wrapped);
+            group.bench_function(BenchmarkId::new(name, path), |b| {
+                b.iter(|| black_box(f(black_box(x))))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, ret_wrap);
+criterion_main!(benches);
