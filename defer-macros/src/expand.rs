@@ -39,13 +39,16 @@ pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
     if let Err(error) = check_signature(&function.sig) {
         return error_with_item(error, item);
     }
+    let name = function.sig.ident.to_string();
+    if let Some(expanded) = expand_async_block_body(&options, &mut function, &name) {
+        return expanded;
+    }
     let flavor = if function.sig.asyncness.is_some() {
         Flavor::Async
     } else {
         Flavor::Sync
     };
     let scopes = parameter_scopes(function.sig.inputs.iter(), flavor);
-    let name = function.sig.ident.to_string();
     let body = expand_body(
         &options,
         scopes,
@@ -56,6 +59,55 @@ pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
     );
     *function.block = body;
     function.into_token_stream()
+}
+
+/// `fn f(..) -> impl Future<Output = T> { async move { .. } }`: the async
+/// block gets the semantics of an `async fn` body (cancellation included).
+fn expand_async_block_body(
+    options: &Options,
+    function: &mut ItemFn,
+    name: &str,
+) -> Option<TokenStream> {
+    if function.sig.asyncness.is_some() {
+        return None;
+    }
+    let ReturnType::Type(_, return_type) = &function.sig.output else {
+        return None;
+    };
+    let output = future_output(return_type)?;
+    let [Stmt::Expr(Expr::Async(async_block), None)] = function.block.stmts.as_mut_slice() else {
+        return None;
+    };
+    let scopes = parameter_scopes(function.sig.inputs.iter(), Flavor::Async);
+    let output: ReturnType = syn::parse_quote!(-> #output);
+    let block = std::mem::replace(&mut async_block.block, empty_block());
+    async_block.block = expand_body(options, scopes, &output, name, block, Flavor::Async);
+    Some(function.to_token_stream())
+}
+
+/// `T` of an `impl Future<Output = T>` return type.
+fn future_output(ty: &Type) -> Option<Type> {
+    let Type::ImplTrait(impl_trait) = ty else {
+        return None;
+    };
+    impl_trait.bounds.iter().find_map(|bound| {
+        let syn::TypeParamBound::Trait(bound) = bound else {
+            return None;
+        };
+        let last = bound.path.segments.last()?;
+        if last.ident != "Future" {
+            return None;
+        }
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|arg| match arg {
+            syn::GenericArgument::AssocType(assoc) if assoc.ident == "Output" => {
+                Some(assoc.ty.clone())
+            }
+            _ => None,
+        })
+    })
 }
 
 fn check_signature(sig: &syn::Signature) -> syn::Result<()> {
