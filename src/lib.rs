@@ -395,6 +395,13 @@
 //! compile error; wrap the closure in [`defer_scope!`] instead, and its body
 //! behaves like a `#[with_defer]` function (recover and `|ret|` included).
 //! Options go before a `;`: `defer_scope!(allow(loop); move || ..)`.
+//! The closure keeps its kind (`Fn`, `FnMut`, `FnOnce`) and its `Send`-ness,
+//! so it can go to `thread::spawn`, `thread::scope`, iterator adaptors or a
+//! stored callback. Without a `-> T` annotation, a closure whose body ends in
+//! a statement returns `()` (and may `recover()` without setting `ret`); one
+//! that ends in a value returns it. (DESIGN.md proposed the name
+//! `with_defer!`; Rust keeps attribute and bang macros in one namespace, so
+//! `#[with_defer]` and a `with_defer!` cannot both be exported.)
 //!
 //! ```
 //! use fndefer::{defer, defer_scope, recover};
@@ -434,6 +441,16 @@
 //! except those whose code names `self` in place. A cancelled function has
 //! not succeeded, so `errdefer!(..)` runs too; `errdefer!(|e| ..)` does not,
 //! as there is no error value.
+//!
+//! To make that possible, an `async fn`'s parameters are treated like its
+//! locals: a parameter that deferred code names by reference is adopted (the
+//! body then sees `&mut T` / `&T`, so a scalar parameter needs `*n += 1`).
+//! Only `self` is used in place, and deferred code naming `self` runs on
+//! completion and panic but not on cancellation: the compiler cannot see that
+//! the body's borrow of `self` has ended when the future is dropped. A
+//! function returning `impl Future<Output = T>` whose body is one `async`
+//! block gets the same treatment as an `async fn`. `.await` inside deferred
+//! code is an error: deferred code runs synchronously (Rust has no async drop).
 //!
 //! ```
 //! use fndefer::{defer, with_defer};
