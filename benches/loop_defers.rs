@@ -44,9 +44,11 @@ fn vec_tuples(c: &Cell<u64>, n: u64) {
     }
 }
 
+type Variant = fn(&Cell<u64>, u64);
+
 fn loop_defers(c: &mut Criterion) {
     let mut group = c.benchmark_group("loop_defers");
-    let variants: [(&str, fn(&Cell<u64>, u64)); 3] = [
+    let variants: [(&str, Variant); 3] = [
         ("vec_tuples", vec_tuples),
         ("fndefer", fndefer_loop),
         ("vec_box_dyn", vec_box_dyn),

@@ -34,11 +34,13 @@ fn scopeguard_frame(c: &Cell<u64>, depth: u32) -> u64 {
     scopeguard_frame(c, depth - 1) + 1
 }
 
+type Variant = fn(&Cell<u64>, u32) -> u64;
+
 fn panic_path(c: &mut Criterion) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let mut group = c.benchmark_group("panic_path");
-    let variants: [(&str, fn(&Cell<u64>, u32) -> u64); 2] =
+    let variants: [(&str, Variant); 2] =
         [("scopeguard", scopeguard_frame), ("fndefer", fndefer_frame)];
     for depth in [1u32, 10] {
         for (name, f) in variants {

@@ -55,10 +55,11 @@ fn hand_map_err(x: u64) -> Result<u64, Error> {
     Ok(y + 1)
 }
 
+type Variant = fn(u64) -> Result<u64, Error>;
+
 fn ret_wrap(c: &mut Criterion) {
     let mut group = c.benchmark_group("ret_wrap");
-    let variants: [(&str, fn(u64) -> Result<u64, Error>); 2] =
-        [("map_err", hand_map_err), ("fndefer", fndefer_ret)];
+    let variants: [(&str, Variant); 2] = [("map_err", hand_map_err), ("fndefer", fndefer_ret)];
     for (path, x) in [("ok", 5u64), ("err", 0)] {
         for (name, f) in variants {
             assert_eq!(f(x).is_err(), x == 0);
