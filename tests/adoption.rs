@@ -434,3 +434,47 @@ mod two_locals_named_by_two_defers {
         assert_eq!(take(), ["total 2", "close a writes=1", "close b writes=1"]);
     }
 }
+
+/// bugs.md B7 and B8, sync side: `&mut x` of a name adopted earlier, and a
+/// binding that holds a `&mut` stays writable in the body after adoption.
+mod mut_refs_after_adoption {
+    use super::*;
+
+    fn bump(stats: &mut Stats) {
+        stats.hits += 100;
+    }
+
+    #[with_defer]
+    fn later_defer_takes_mut_ref() -> u32 {
+        let mut stats = Stats::default();
+        defer!(report("final", &stats));
+        defer!(bump(&mut stats));
+        stats.hits += 1;
+        bump(&mut stats);
+        stats.hits
+    }
+
+    #[with_defer]
+    fn binding_holding_mut_ref(buf: &mut Vec<u32>) {
+        let out = &mut *buf;
+        defer!(|| out.push(99));
+        out.push(1);
+    }
+
+    #[with_defer]
+    fn typed_binding(buf: &mut Vec<u32>) {
+        let out: &mut Vec<u32> = buf;
+        defer!(out.push(7));
+        out.push(2);
+    }
+
+    #[test]
+    fn mut_refs_stay_usable() {
+        assert_eq!(later_defer_takes_mut_ref(), 101);
+        assert_eq!(take(), ["final hits=201 misses=0"]);
+        let mut buf = Vec::new();
+        binding_holding_mut_ref(&mut buf);
+        typed_binding(&mut buf);
+        assert_eq!(buf, [1, 99, 2, 7]);
+    }
+}

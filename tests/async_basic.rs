@@ -911,9 +911,7 @@ fn a_mut_ref_argument_adopts_a_parameter() {
     assert_eq!(poll_then_drop(mut_ref_param(Stats::default()), 1), None);
 }
 
-// fndefer bug B7 (/work/notes/bugs.md): does not compile yet, so the test is
-// compiled out; delete the `cfg` line once fixed.
-#[cfg(any())]
+/// A later defer takes `&mut` of a name an earlier defer adopted (bugs.md B7).
 mod b7 {
     use super::*;
 
@@ -933,15 +931,8 @@ mod b7 {
     }
 }
 
-#[test]
-#[ignore = "fndefer bug B7: `&mut x` in a later defer of an already adopted name: E0596 (see mod b7)"]
-fn b7_a_later_defer_may_take_mut_ref_of_an_adopted_parameter() {
-    panic!("enable mod b7");
-}
-
-// fndefer bug B8 (/work/notes/bugs.md): compiles as a sync fn, not as an
-// async one; delete the `cfg` line once fixed.
-#[cfg(any())]
+/// A `&mut T` parameter named in deferred code stays writable in the body
+/// (bugs.md B8).
 mod b8 {
     use super::*;
 
@@ -961,12 +952,6 @@ mod b8 {
         assert_eq!(poll_then_drop(fill(&mut buf), 1), None);
         assert_eq!(buf, [99]);
     }
-}
-
-#[test]
-#[ignore = "fndefer bug B8: a `buf: &mut T` parameter named in deferred code is lent back as `&&mut T` (see mod b8)"]
-fn b8_a_mut_ref_parameter_named_in_deferred_code_stays_mutable_in_the_body() {
-    panic!("enable mod b8");
 }
 
 struct Owner {

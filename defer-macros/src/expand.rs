@@ -144,7 +144,11 @@ pub fn parameter_scopes<'a>(inputs: impl Iterator<Item = &'a FnArg>, flavor: Fla
     for input in inputs {
         match input {
             FnArg::Receiver(_) => scopes.bind("self".to_owned(), Binding::Param),
-            FnArg::Typed(typed) => scopes.bind_pat(&typed.pat, flavor == Flavor::Async),
+            FnArg::Typed(typed) => {
+                let holds_mut_ref = matches!(&*typed.ty,
+                    Type::Reference(reference) if reference.mutability.is_some());
+                scopes.bind_pat_holding(&typed.pat, flavor == Flavor::Async, holds_mut_ref);
+            }
         }
     }
     scopes

@@ -8,6 +8,8 @@
 mod args;
 mod expand;
 mod lints;
+#[cfg(test)]
+mod mutation_tests;
 mod rewrite;
 mod scope;
 mod site;

@@ -122,8 +122,9 @@ struct SitePlan {
     span: Span,
     /// Expressions evaluated at the defer point, bound at exit as `__v{i}`.
     now: Vec<TokenStream>,
-    /// Body locals moved into the slot (the name as used, and `mut`-ness).
-    adopted: Vec<(syn::Ident, bool)>,
+    /// Body locals moved into the slot: the name as used, whether it is lent
+    /// back as `&mut`, whether the user declared it `mut`.
+    adopted: Vec<(syn::Ident, bool, bool)>,
     /// Locals an earlier site adopted, borrowed from its slot at exit.
     shared: Vec<(syn::Ident, Adoption)>,
     /// The `errdefer!` condition is already part of the code.
@@ -157,10 +158,11 @@ impl SitePlan {
     fn name(&mut self, rewriter: &Rewriter, ident: &syn::Ident) {
         let key = ident.to_string();
         match rewriter.scopes.lookup(&key) {
-            Some(Binding::Local { mutable })
-                if !self.adopted.iter().any(|(name, _)| *name == key) =>
-            {
-                self.adopted.push((ident.clone(), mutable));
+            Some(Binding::Local {
+                mutable,
+                declared_mut,
+            }) if !self.adopted.iter().any(|(name, ..)| *name == key) => {
+                self.adopted.push((ident.clone(), mutable, declared_mut));
             }
             Some(Binding::Adopted(adoption))
                 if !self.shared.iter().any(|(name, _)| *name == key) =>
@@ -408,7 +410,7 @@ impl SitePlan {
             .chain(
                 self.adopted
                     .iter()
-                    .map(|(ident, _)| ident.to_token_stream()),
+                    .map(|(ident, ..)| ident.to_token_stream()),
             )
             .collect();
         let has_values = !values.is_empty();
@@ -427,18 +429,22 @@ impl SitePlan {
         let touched = self
             .adopted
             .iter()
-            .filter(|(_, mutable)| *mutable)
-            .map(|(ident, _)| quote!(::fndefer::__private::touch_mut(&mut #ident);));
+            .filter(|(.., declared_mut)| *declared_mut)
+            .map(|(ident, ..)| quote!(::fndefer::__private::touch_mut(&mut #ident);));
         let tuple = quote!((#(#values,)*));
         let adopted_ref = hidden("__adopted");
         let rebinds = self
             .adopted
             .iter()
             .enumerate()
-            .map(|(index, (ident, mutable))| {
+            .map(|(index, (ident, mutable, _))| {
                 let field = syn::Index::from(first_adopted + index);
-                let borrow = if *mutable { quote!(&mut) } else { quote!(&) };
-                quote!(#[allow(unused_variables)] let #ident = #borrow #adopted_ref.#field;)
+                // `let mut x = &mut ..`, so `&mut x` still coerces to `&mut T`.
+                if *mutable {
+                    quote!(#[allow(unused_variables, unused_mut)] let mut #ident = &mut #adopted_ref.#field;)
+                } else {
+                    quote!(#[allow(unused_variables)] let #ident = &#adopted_ref.#field;)
+                }
             });
         let store = match (rewriter.shape, has_values, self.adopted.is_empty()) {
             (Shape::Static, false, _) => quote!(#slot = ::core::option::Option::Some(());),
@@ -453,7 +459,7 @@ impl SitePlan {
         let path = &self.path;
         let registration = quote! { #path! { __fndefer_used } #(#touched)* #store #(#rebinds)* };
 
-        for (index, (ident, mutable)) in self.adopted.iter().enumerate() {
+        for (index, (ident, mutable, _)) in self.adopted.iter().enumerate() {
             rewriter.scopes.bind(
                 ident.to_string(),
                 Binding::Adopted(Adoption {
@@ -468,7 +474,7 @@ impl SitePlan {
         let value = hidden("__value");
         let bind_names = (0..first_adopted)
             .map(|index| hidden(&format!("__v{index}")).into_token_stream())
-            .chain(self.adopted.iter().map(|(ident, mutable)| {
+            .chain(self.adopted.iter().map(|(ident, mutable, _)| {
                 if *mutable {
                     quote!(mut #ident)
                 } else {
@@ -498,12 +504,11 @@ impl SitePlan {
                 .filter(|(_, adoption)| adoption.site == site)
                 .map(|(ident, adoption)| {
                     let field = syn::Index::from(adoption.field);
-                    let borrow = if adoption.mutable {
-                        quote!(&mut)
+                    if adoption.mutable {
+                        quote!(#[allow(unused_variables, unused_mut)] let mut #ident = &mut #owned.#field;)
                     } else {
-                        quote!(&)
-                    };
-                    quote!(#[allow(unused_variables)] let #ident = #borrow #owned.#field;)
+                        quote!(#[allow(unused_variables)] let #ident = &#owned.#field;)
+                    }
                 });
             // The owner runs after this site (LIFO), so its slot is full.
             quote! {
@@ -862,7 +867,12 @@ impl VisitMut for Rewriter<'_> {
                             self.visit_expr_mut(diverge);
                         }
                     }
-                    self.scopes.bind_pat(&local.pat, true);
+                    let holds_mut_ref = local.init.as_ref().is_some_and(|init| {
+                        matches!(&*init.expr,
+                            Expr::Reference(reference) if reference.mutability.is_some())
+                    });
+                    self.scopes
+                        .bind_pat_holding(&local.pat, true, holds_mut_ref);
                 }
                 Stmt::Item(_) => {}
                 _ => self.visit_stmt_mut(&mut stmt),

@@ -20,8 +20,9 @@ pub struct Adoption {
 pub enum Binding {
     /// A function parameter (or `self`): deferred code uses it in place.
     Param,
-    /// A local of the body.
-    Local { mutable: bool },
+    /// A local of the body: `mutable` when it is lent back as `&mut`,
+    /// `declared_mut` when the user wrote `mut` (and so must see it used).
+    Local { mutable: bool, declared_mut: bool },
     /// A local already moved into a deferred call's slot; the name now lends
     /// it back as `&mut T` / `&T`.
     Adopted(Adoption),
@@ -54,9 +55,23 @@ impl Scopes {
     }
 
     pub fn bind_pat(&mut self, pat: &Pat, local: bool) {
-        for (ident, mutable) in pat_bindings(pat) {
+        self.bind_pat_holding(pat, local, false);
+    }
+
+    /// Binds a pattern's names. A single name holding a `&mut` (its type says
+    /// so, or it is initialised with `&mut ..`) counts as mutable for
+    /// adoption: it is lent back as `&mut &mut T`, so the body can still
+    /// write through it, as it could before.
+    pub fn bind_pat_holding(&mut self, pat: &Pat, local: bool, holds_mut_ref: bool) {
+        let holds_mut_ref = holds_mut_ref || typed_mut_ref(pat);
+        let bindings = pat_bindings(pat);
+        let single = bindings.len() == 1;
+        for (ident, mutable) in bindings {
             let binding = if local {
-                Binding::Local { mutable }
+                Binding::Local {
+                    mutable: mutable || (single && holds_mut_ref),
+                    declared_mut: mutable,
+                }
             } else {
                 Binding::Param
             };
@@ -72,6 +87,12 @@ impl Scopes {
             .find(|(bound, _)| bound == name)
             .map(|(_, binding)| *binding)
     }
+}
+
+/// `x: &mut T`.
+fn typed_mut_ref(pat: &Pat) -> bool {
+    matches!(pat, Pat::Type(typed)
+        if matches!(&*typed.ty, syn::Type::Reference(reference) if reference.mutability.is_some()))
 }
 
 /// The identifiers a pattern binds, with whether each is `mut`.
