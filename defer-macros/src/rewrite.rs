@@ -887,7 +887,8 @@ impl VisitMut for Rewriter<'_> {
             Expr::Macro(mac) => {
                 if let Some(kind) = Kind::of(&mac.mac) {
                     let code = self.site(kind, &mac.mac);
-                    *expr = Expr::Verbatim(quote!({ #code }));
+                    // Parenthesized, so `defer!(..) + x` cannot parse as a block statement.
+                    *expr = Expr::Verbatim(quote!(({ #code })));
                 }
             }
             Expr::Call(_) if is_recover_call(expr) => {
