@@ -637,7 +637,26 @@ extern crate self as fndefer;
 /// body, `defer_scope!` for a closure with its own defers. The
 /// [crate documentation](crate) describes each form and rule, with examples.
 pub use fndefer_macros::{defer, defer_scope, errdefer, with_defer};
-pub use fndefer_runtime::{Panic, recover};
+pub use fndefer_runtime::Panic;
+
+/// ```
+/// use fndefer::{defer, recover, with_defer};
+///
+/// #[with_defer]
+/// fn safe_div(a: i32, b: i32) -> Option<i32> {
+///     defer!(|ret| if let Some(p) = recover() {
+///         println!("recovered: {p}");
+///         *ret = Some(None);
+///     });
+///     Some(a / b)
+/// }
+///
+/// # std::panic::set_hook(Box::new(|_| {}));
+/// assert_eq!(safe_div(6, 3), Some(2));
+/// assert_eq!(safe_div(1, 0), None);
+/// assert!(fndefer::recover().is_none()); // not in deferred code: always None
+/// ```
+pub use fndefer_runtime::recover;
 
 #[doc(hidden)]
 pub use fndefer_runtime::__private;

@@ -23,23 +23,6 @@ pub use panic::Panic;
 /// anywhere else — in the body, in a helper function, in a nested closure —
 /// it returns `None`, as Go's `recover` does when it is not called directly by
 /// a deferred function.
-///
-/// ```
-/// use fndefer::{defer, recover, with_defer};
-///
-/// #[with_defer]
-/// fn safe_div(a: i32, b: i32) -> Option<i32> {
-///     defer!(|ret| if let Some(p) = recover() {
-///         println!("recovered: {p}");
-///         *ret = Some(None);
-///     });
-///     Some(a / b)
-/// }
-///
-/// assert_eq!(safe_div(6, 3), Some(2));
-/// assert_eq!(safe_div(1, 0), None);
-/// assert!(fndefer::recover().is_none());
-/// ```
 #[must_use = "`recover()` stops the panic only to hand it to you; inspect or drop the `Panic` explicitly"]
 pub fn recover() -> Option<Panic> {
     None
