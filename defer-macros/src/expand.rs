@@ -278,6 +278,9 @@ pub fn expand_body(
                 let #marker = ::fndefer::__private::Marker::new();
                 #sites_declaration
                 #(#declarations)*
+                // After adoption the body's `&mut stats` is `&mut &mut Stats`,
+                // right as written but flagged by clippy's needless_borrow.
+                #[allow(clippy::needless_borrow)]
                 let mut #frame = ::fndefer::__private::run(&#marker, || #annotation #body_tokens);
                 #(#reborrows)*
                 #full_epilogue

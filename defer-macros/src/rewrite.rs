@@ -236,7 +236,7 @@ impl SitePlan {
             // `defer!(trace("x")())` evaluating `trace("x")` now is the Go
             // idiom's point, so a call of a call is not linted.
             let callee = self.now(&call.func);
-            *call.func = Expr::Verbatim(callee);
+            *call.func = expr_of(callee);
         }
         call.args = self.arguments(rewriter, std::mem::take(&mut call.args));
         Ok(quote!(#call;))
@@ -258,7 +258,7 @@ impl SitePlan {
             }
             check_body_code(rewriter, &call.receiver);
             let receiver = self.now(&call.receiver);
-            *call.receiver = Expr::Verbatim(receiver);
+            *call.receiver = expr_of(receiver);
         }
         call.args = self.arguments(rewriter, std::mem::take(&mut call.args));
         Ok(quote!(#call;))
@@ -272,7 +272,7 @@ impl SitePlan {
         args.into_pairs()
             .map(|pair| {
                 let (arg, comma) = pair.into_tuple();
-                let arg = Expr::Verbatim(self.argument(rewriter, arg));
+                let arg = expr_of(self.argument(rewriter, arg));
                 syn::punctuated::Pair::new(arg, comma)
             })
             .collect()
@@ -351,12 +351,15 @@ impl SitePlan {
             }
         }
         let frame = hidden("__frame");
+        // An expected type, not a `()` pattern: a non-unit body is reported at
+        // the user's code as "expected `()`, found `T`", and `!` still coerces.
+        let unit = quote_spanned!(body.span()=> ());
         let code = match param {
-            Param::None => quote!(#[allow(clippy::let_unit_value)] let () = #body;),
+            Param::None => quote!(#[allow(clippy::let_unit_value)] let _: #unit = #body;),
             Param::Result(pat) => quote! {
                 let #pat = &mut #frame.ret;
                 #[allow(clippy::let_unit_value)]
-                let () = #body;
+                let _: #unit = #body;
             },
             // `errdefer!(|e| ..)` runs only when there is an error to hand over.
             Param::Error(pat) => {
@@ -366,7 +369,7 @@ impl SitePlan {
                     if let ::core::option::Option::Some(#error) = ::fndefer::__private::error_mut(&mut #frame.ret, &#frame.panic) {
                         let #pat = #error;
                         #[allow(clippy::let_unit_value)]
-                        let () = #body;
+                        let _: #unit = #body;
                     }
                 }
             }
@@ -516,7 +519,13 @@ impl SitePlan {
                 #(#fields)*
             }
         });
-        let exit = quote! { #unpack #(#borrows)* #code };
+        // The user's deferred code, with names it used before adoption now
+        // bound to references (`&stats` of a borrowed `stats`): clippy's
+        // needless_borrow would blame code that is right as written.
+        let exit = quote! {
+            #[allow(clippy::needless_borrow, clippy::diverging_sub_expression)]
+            { #unpack #(#borrows)* #code }
+        };
         self.now.clear();
         let on_cancel = !self.uses_parameter;
         (
@@ -529,6 +538,13 @@ impl SitePlan {
             },
         )
     }
+}
+
+/// Generated tokens as a syntax tree node, so that printing it inside the
+/// user's expression adds no defensive parentheses (`Expr::Verbatim` gets
+/// them, and rustc's `unused_parens` then blames the user's code).
+fn expr_of(tokens: TokenStream) -> Expr {
+    syn::parse2(tokens.clone()).unwrap_or(Expr::Verbatim(tokens))
 }
 
 pub fn slot_name(shape: Shape, id: usize) -> syn::Ident {
@@ -583,8 +599,11 @@ impl VisitMut for RecoverInDeferred {
                 let frame = hidden("__frame");
                 let user_path = &call.func;
                 let span = call.span();
-                *expr = Expr::Verbatim(quote_spanned! {span=>
-                    #frame.panic.recover(#user_path)
+                // A path call, so the expression starts and ends at the user's
+                // `recover()` (a leading hidden `__frame` would put type errors
+                // at `#[with_defer]`).
+                *expr = expr_of(quote_spanned! {span=>
+                    ::fndefer::__private::PanicSlot::recover(&mut #frame.panic, #user_path)
                 });
             }
             return;
