@@ -1,0 +1,10 @@
+use fndefer::{defer, with_defer};
+
+#[with_defer]
+fn run() {
+    defer! {}
+}
+
+fn main() {
+    run();
+}

@@ -1,0 +1,7 @@
+use fndefer::defer;
+
+fn cleanup() {}
+
+fn main() {
+    defer!(cleanup());
+}

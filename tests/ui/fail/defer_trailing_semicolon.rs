@@ -1,0 +1,12 @@
+use fndefer::{defer, with_defer};
+
+fn cleanup() {}
+
+#[with_defer]
+fn run() {
+    defer!(cleanup(););
+}
+
+fn main() {
+    run();
+}

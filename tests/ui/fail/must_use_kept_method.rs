@@ -1,0 +1,20 @@
+#![deny(unused_must_use)]
+
+use fndefer::{defer, with_defer};
+
+struct File;
+impl File {
+    fn sync(&mut self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+#[with_defer]
+fn save() {
+    let mut file = File;
+    defer!(file.sync());
+}
+
+fn main() {
+    save();
+}

@@ -1,0 +1,54 @@
+//! The lints stay quiet on the correct spellings they recommend.
+#![deny(warnings)]
+
+use fndefer::{Panic, defer, recover, with_defer};
+use std::time::{Duration, Instant};
+
+fn close(_: u32) {}
+fn report(_: Option<Panic>) {}
+fn record(_: Duration) {}
+
+struct Lock;
+impl Lock {
+    fn acquire(&self) -> Guard {
+        Guard
+    }
+}
+struct Guard;
+impl Guard {
+    fn release(self) {}
+}
+
+#[with_defer]
+fn closures(lock: &Lock) {
+    let start = Instant::now();
+    defer!(|| lock.acquire().release());
+    defer!(|| record(start.elapsed()));
+    defer!(|| report(recover()));
+}
+
+#[with_defer]
+fn loop_with_exit() {
+    let mut i = 0;
+    loop {
+        i += 1;
+        if i > 1 {
+            break;
+        }
+    }
+    defer!(close(i));
+}
+
+#[with_defer]
+fn exit_before_defer(code: i32) {
+    if code != 0 {
+        std::process::exit(code);
+    }
+    defer!(close(0));
+}
+
+fn main() {
+    closures(&Lock);
+    loop_with_exit();
+    exit_before_defer(0);
+}
