@@ -47,7 +47,44 @@ fn exit_before_defer(code: i32) {
     defer!(close(0));
 }
 
+fn since(_: Instant) {}
+
+struct Wg;
+impl Wg {
+    fn done(&self) {}
+}
+
+#[with_defer]
+fn start_time_is_fine(wg: &Wg) {
+    let start = Instant::now();
+    defer!(since(start));
+    defer!(wg.done());
+}
+
+#[with_defer(allow(loop))]
+fn loops_with_ways_out(items: &[Option<u32>]) -> u32 {
+    let mut it = items.iter();
+    loop {
+        defer!(close(1));
+        let Some(item) = it.next() else { break };
+        match item {
+            Some(0) => return 0,
+            Some(_) => continue,
+            None => break,
+        }
+    }
+    'outer: loop {
+        loop {
+            defer!(close(2));
+            break 'outer;
+        }
+    }
+    1
+}
+
 fn main() {
+    start_time_is_fine(&Wg);
+    loops_with_ways_out(&[Some(1), None]);
     closures(&Lock);
     loop_with_exit();
     exit_before_defer(0);
