@@ -74,10 +74,16 @@ impl<'a> Rewriter<'a> {
     fn site(&mut self, kind: Kind, mac: &Macro) -> TokenStream {
         if let Some(what) = self.nested {
             let name = kind.name();
+            let noun = what.trim_start_matches("an ").trim_start_matches("a ");
+            let own_scope = if noun == "closure" {
+                format!("with `defer_scope!(|| {{ {name}!(..); .. }})`")
+            } else {
+                "by moving its code into a `#[with_defer] async fn`".to_owned()
+            };
             let message = format!(
                 "`{name}!` inside {what} of a `#[with_defer]` function would run when the \
-                 function returns, not when the {what} does; give the {what} its own defer \
-                 scope with `with_defer!(|| {{ .. }})`, or move the `{name}!` out of it"
+                 function returns, not when the {noun} does; give the {noun} its own defer \
+                 scope {own_scope}, or move the `{name}!` out of it"
             );
             return syn::Error::new_spanned(&mac.path, message).to_compile_error();
         }
@@ -709,7 +715,7 @@ fn check_deferred_code(body: &Expr) -> syn::Result<()> {
                         format!(
                             "`{name}!` inside deferred code has no function to attach to; \
                              call a `#[with_defer]` function from the deferred code, or use \
-                             `with_defer!(|| {{ {name}!(..); .. }})()`"
+                             `defer_scope!(|| {{ {name}!(..); .. }})()`"
                         ),
                     ));
                 }
