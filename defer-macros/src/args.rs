@@ -65,7 +65,9 @@ impl Parse for Options {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut options = Options::default();
         while !input.is_empty() {
-            let key: Ident = input.call(Ident::parse_any)?;
+            let key: Ident = input
+                .call(Ident::parse_any)
+                .map_err(|error| syntax(error.span()))?;
             if key != "allow" {
                 return Err(syn::Error::new(
                     key.span(),
@@ -75,6 +77,9 @@ impl Parse for Options {
                         lint_names()
                     ),
                 ));
+            }
+            if !input.peek(syn::token::Paren) {
+                return Err(syntax(input.span()));
             }
             let content;
             syn::parenthesized!(content in input);
@@ -86,7 +91,9 @@ impl Parse for Options {
             }
             while !content.is_empty() {
                 // `loop` is a keyword, so accept any identifier-like token.
-                let name: Ident = content.call(Ident::parse_any)?;
+                let name: Ident = content
+                    .call(Ident::parse_any)
+                    .map_err(|error| syntax(error.span()))?;
                 let Some(lint) = Lint::from_name(&name.to_string()) else {
                     return Err(syn::Error::new(
                         name.span(),
@@ -97,15 +104,31 @@ impl Parse for Options {
                 if content.is_empty() {
                     break;
                 }
-                content.parse::<Token![,]>()?;
+                content
+                    .parse::<Token![,]>()
+                    .map_err(|error| syntax(error.span()))?;
             }
             if input.is_empty() {
                 break;
             }
-            input.parse::<Token![,]>()?;
+            input
+                .parse::<Token![,]>()
+                .map_err(|error| syntax(error.span()))?;
         }
         Ok(options)
     }
+}
+
+/// Any malformed argument: the one form there is, with the lint names.
+fn syntax(span: proc_macro2::Span) -> syn::Error {
+    syn::Error::new(
+        span,
+        format!(
+            "write the lints to silence as identifiers: \
+             `#[with_defer(allow(loop, call_chain))]`; the lints are {}",
+            lint_names()
+        ),
+    )
 }
 
 fn lint_names() -> String {
