@@ -100,6 +100,19 @@ impl Site {
             }
             let expr = (|input: ParseStream| {
                 let expr: Expr = input.parse()?;
+                if input.peek(syn::Token![;]) {
+                    let rest = input.fork();
+                    rest.parse::<syn::Token![;]>()?;
+                    if rest.is_empty() {
+                        let name = kind.name();
+                        return Err(input.error(format!(
+                            "remove the `;`: `{name}!({})`; statements go in a block: \
+                             `{name}! {{ {}; }}`",
+                            shown(&expr),
+                            shown(&expr)
+                        )));
+                    }
+                }
                 if !input.is_empty() {
                     return Err(input.error(format!(
                         "`{}!` takes one call, closure or block; to defer several calls, \
@@ -150,6 +163,41 @@ impl Site {
                     kind.name(),
                     kind.name(),
                     quote::ToTokens::to_token_stream(&path)
+                ),
+            )),
+            Expr::Field(field) if matches!(field.member, syn::Member::Named(_)) => {
+                Err(syn::Error::new_spanned(
+                    &field,
+                    format!(
+                        "`{}!` defers a call, not a value: write `{}!({}())`",
+                        kind.name(),
+                        kind.name(),
+                        shown(&field)
+                    ),
+                ))
+            }
+            Expr::Try(try_expr) => Err(syn::Error::new_spanned(
+                try_expr.question_token,
+                format!(
+                    "`?` cannot leave deferred code: the function is already returning; \
+                     handle the error at exit: `{}!(|| if let Err(e) = {} {{ .. }})`, or \
+                     change the result with `{}!(|ret| ..)`",
+                    kind.name(),
+                    shown(&try_expr.expr),
+                    kind.name()
+                ),
+            )),
+            Expr::Await(wait) => Err(syn::Error::new_spanned(
+                &wait,
+                "deferred code cannot `.await`: it runs synchronously when the function \
+                 returns (Rust has no async drop); spawn the work or do it before returning",
+            )),
+            Expr::Let(_) => Err(syn::Error::new_spanned(
+                &expr,
+                format!(
+                    "`let` is a statement: write a block, `{}! {{ {}; }}`",
+                    kind.name(),
+                    shown(&expr)
                 ),
             )),
             other => Err(syn::Error::new_spanned(
@@ -213,6 +261,17 @@ fn closure_form(kind: Kind, closure: ExprClosure) -> syn::Result<Form> {
         body: *closure.body,
         moved,
     })
+}
+
+/// Source-like text of `tokens` for a message: `file.close`, not `file . close`.
+fn shown(tokens: &impl quote::ToTokens) -> String {
+    let text = tokens.to_token_stream().to_string();
+    text.replace(" . ", ".")
+        .replace(" :: ", "::")
+        .replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" ,", ",")
 }
 
 fn empty(kind: Kind, mac: &Macro) -> syn::Error {
