@@ -500,8 +500,16 @@ struct ScopedClosure {
 
 impl syn::parse::Parse for ScopedClosure {
     fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
-        // `defer_scope!(allow(loop); move || ..)`
-        let options = if input.peek(syn::Ident) && input.peek2(syn::token::Paren) {
+        // `defer_scope!(allow(loop); move || ..)`. A call such as
+        // `defer_scope!(work())` is no options list: it gets the closure error.
+        let is_allow = input
+            .fork()
+            .parse::<syn::Ident>()
+            .is_ok_and(|ident| ident == "allow");
+        let options = if input.peek(syn::Ident)
+            && input.peek2(syn::token::Paren)
+            && (is_allow || input.peek3(syn::Token![;]))
+        {
             let options_tokens: TokenStream = {
                 let name: syn::Ident = input.parse()?;
                 let content;
