@@ -210,10 +210,10 @@ impl SitePlan {
                 .warn(Lint::ImmediateRecover, arg.span(), lints::IMMEDIATE_RECOVER);
             return self.now(recover_now(&arg));
         }
-        if mentions_elapsed(&arg) {
+        if let Some(span) = elapsed_at(&arg) {
             rewriter
                 .lints
-                .warn(Lint::EagerTime, arg.span(), lints::EAGER_TIME);
+                .warn(Lint::EagerTime, span, lints::EAGER_TIME);
         }
         check_body_code(rewriter, &arg);
         self.now(arg)
@@ -258,9 +258,11 @@ impl SitePlan {
                 &*call.receiver,
                 Expr::Call(_) | Expr::MethodCall(_) | Expr::Macro(_)
             ) {
-                rewriter
-                    .lints
-                    .warn(Lint::CallChain, call.receiver.span(), lints::CALL_CHAIN);
+                rewriter.lints.warn(
+                    Lint::CallChain,
+                    called_now_at(&call.receiver),
+                    lints::CALL_CHAIN,
+                );
             }
             check_body_code(rewriter, &call.receiver);
             let receiver = self.now(&call.receiver);
@@ -766,12 +768,13 @@ fn recover_outside(expr: &Expr) -> syn::Error {
 }
 
 /// `x.elapsed()`, `Instant::now()`, `SystemTime::now()`: a time measured now.
-fn mentions_elapsed(expr: &Expr) -> bool {
-    struct Find(bool);
+/// Returns the span of the `elapsed` / `now` that measures.
+fn elapsed_at(expr: &Expr) -> Option<Span> {
+    struct Find(Option<Span>);
     impl<'ast> Visit<'ast> for Find {
         fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-            if call.method == "elapsed" {
-                self.0 = true;
+            if call.method == "elapsed" && self.0.is_none() {
+                self.0 = Some(call.method.span());
             }
             syn::visit::visit_expr_method_call(self, call);
         }
@@ -789,17 +792,47 @@ fn mentions_elapsed(expr: &Expr) -> bool {
                         segments[segments.len() - 2].as_str(),
                         "Instant" | "SystemTime"
                     )
+                    && self.0.is_none()
                 {
-                    self.0 = true;
+                    self.0 = path.path.segments.last().map(|last| last.ident.span());
                 }
             }
             syn::visit::visit_expr_call(self, call);
         }
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
     }
-    let mut find = Find(false);
+    let mut find = Find(None);
     find.visit_expr(expr);
     find.0
+}
+
+/// Where a lint on a call should point: the called name (`acquire` in
+/// `lock.acquire()`, `exit` in `std::process::exit`), not the first token
+/// of the expression, which is all a stable `Span` of it covers.
+fn called_now_at(expr: &Expr) -> Span {
+    match expr {
+        Expr::MethodCall(call) => call.method.span(),
+        Expr::Call(call) => last_segment_at(&call.func),
+        Expr::Macro(mac) => mac
+            .mac
+            .path
+            .segments
+            .last()
+            .map_or_else(|| expr.span(), |last| last.ident.span()),
+        _ => expr.span(),
+    }
+}
+
+/// The last segment of a path expression (else the expression's span).
+fn last_segment_at(expr: &Expr) -> Span {
+    match expr {
+        Expr::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map_or_else(|| expr.span(), |last| last.ident.span()),
+        _ => expr.span(),
+    }
 }
 
 /// Whether a `loop` body has a way out other than a panic: a `return`, a
@@ -921,7 +954,8 @@ impl VisitMut for Rewriter<'_> {
             }
             Expr::Call(call) => {
                 if is_process_exit(call) && !self.planned.is_empty() {
-                    self.lints.warn(Lint::Exit, call.func.span(), lints::EXIT);
+                    self.lints
+                        .warn(Lint::Exit, last_segment_at(&call.func), lints::EXIT);
                 }
                 visit_mut::visit_expr_mut(self, expr);
             }
