@@ -364,18 +364,31 @@ impl SitePlan {
         let unit = quote_spanned!(body.span()=> ());
         let code = match param {
             Param::None => quote!(#[allow(clippy::let_unit_value)] let _: #unit = #body;),
-            Param::Result(pat) => quote! {
-                let #pat = &mut #frame.ret;
-                #[allow(clippy::let_unit_value)]
-                let _: #unit = #body;
-            },
+            // The slot is named with a hidden identifier located at the user's
+            // parameter, so a wrong annotation (`|ret: Option<T>|`) is
+            // reported there and not at `#[with_defer]`.
+            Param::Result(pat) => {
+                let at = pat.span();
+                let frame_at =
+                    syn::Ident::new(&frame.to_string(), Span::mixed_site().located_at(at));
+                let slot = quote_spanned!(at=> &mut #frame_at.ret);
+                quote! {
+                    let #pat = #slot;
+                    #[allow(clippy::let_unit_value)]
+                    let _: #unit = #body;
+                }
+            }
             // `errdefer!(|e| ..)` runs only when there is an error to hand over.
             Param::Error(pat) => {
                 self.conditioned = true;
                 let error = hidden("__error");
+                let error_at = syn::Ident::new(
+                    &error.to_string(),
+                    Span::mixed_site().located_at(pat.span()),
+                );
                 quote_spanned! {self.span=>
                     if let ::core::option::Option::Some(#error) = ::fndefer::__private::error_mut(&mut #frame.ret, &#frame.panic) {
-                        let #pat = #error;
+                        let #pat = #error_at;
                         #[allow(clippy::let_unit_value)]
                         let _: #unit = #body;
                     }
