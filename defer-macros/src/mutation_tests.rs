@@ -152,6 +152,11 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("", "fn no_defer(x: u32) -> u32 { let y = x + 1; y * 2 }"),
     (
         "",
+        "fn raw_idents(r#type: u8) -> u8 { let mut r#match = 1; \
+         defer!(|| log(r#type, r#match)); *r#match += 1; r#type }",
+    ),
+    (
+        "",
         "fn diverging() -> i32 { defer! { log(1); panic!(\"in deferred\"); } \
          defer!(|| std::panic::panic_any(9)); 5 }",
     ),

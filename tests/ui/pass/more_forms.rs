@@ -75,7 +75,16 @@ async fn async_errdefer(fail: bool) -> Result<u8, String> {
 }
 
 #[with_defer]
+fn raw_identifiers(r#type: u8) -> u8 {
+    let mut r#match = 1;
+    defer!(|| log(&format!("{} {}", r#type, r#match)));
+    *r#match += 1;
+    r#type
+}
+
+#[with_defer]
 fn main() {
+    raw_identifiers(1);
     defer!(log("main done"));
     early_return_in_deferred_code(true);
     defer_in_match_arm(Some(1));
