@@ -5,6 +5,9 @@
 //! Warnings are pinned as `compile_fail` cases with `#![deny(deprecated)]`
 //! (the lints are `#[deprecated]` constants), so the `.stderr` shows them.
 //! Regenerate with `TRYBUILD=overwrite cargo test --test ui`.
+//!
+//! `tests/ui/pending/` holds cases for diagnostics not implemented yet (they
+//! still compile; notes/bugs.md says which): move one to `fail/` once it fails.
 
 #[test]
 fn ui() {
