@@ -7,7 +7,7 @@
 //! Regenerate with `TRYBUILD=overwrite cargo test --test ui`.
 //!
 //! `tests/ui/pending/` holds cases for diagnostics not implemented yet (they
-//! still compile; notes/bugs.md says which): move one to `fail/` once it fails.
+//! still compile today): move one to `fail/` once it fails.
 
 #[test]
 fn ui() {
