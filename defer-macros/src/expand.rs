@@ -10,7 +10,7 @@ use syn::{Block, Expr, FnArg, ItemFn, ReturnType, Stmt, Type};
 
 use crate::args::Options;
 use crate::lints::Lints;
-use crate::rewrite::{Census, Planned, Rewriter, Shape, slot_name};
+use crate::rewrite::{Census, Planned, Rewriter, Shape, entry_variant, queue_name, slot_name};
 use crate::scope::{Binding, Scopes, hidden};
 use crate::site::Kind;
 
@@ -211,36 +211,36 @@ pub fn expand_body(
 
     let marker = hidden("__marker");
     let frame = hidden("__frame");
-    let sites = hidden("__sites");
     let planned = &rewriter.planned;
 
-    // Slot names, as the epilogue sees them: `&mut` to each slot.
-    let slot_names: Vec<TokenStream> = planned
-        .iter()
-        .map(|planned| {
-            if shape == Shape::Dynamic && !planned.has_values {
-                quote!(_)
-            } else {
-                slot_name(shape, planned.id).into_token_stream()
+    // The slots, as the epilogue sees them (`&mut` to each): a static frame
+    // has one `Option` per site, a dynamic frame one stack of entries.
+    let (slot_names, slot_inits, entry_type): (Vec<TokenStream>, Vec<TokenStream>, TokenStream) =
+        match shape {
+            Shape::Static => (
+                planned
+                    .iter()
+                    .map(|planned| slot_name(shape, planned.id).into_token_stream())
+                    .collect(),
+                planned
+                    .iter()
+                    .map(|_| quote!(::core::option::Option::None))
+                    .collect(),
+                TokenStream::new(),
+            ),
+            Shape::Dynamic => {
+                let queued = planned.iter().filter(|planned| planned.own_queue);
+                (
+                    std::iter::once(slot_name(shape, 0).into_token_stream())
+                        .chain(queued.clone().map(|p| queue_name(p.id).into_token_stream()))
+                        .collect(),
+                    std::iter::once(quote!(::fndefer::__private::SmallStack::new()))
+                        .chain(queued.map(|_| quote!(::fndefer::__private::SmallStack::new())))
+                        .collect(),
+                    entry_enum(planned),
+                )
             }
-        })
-        .collect();
-    let slot_inits: Vec<TokenStream> = planned
-        .iter()
-        .map(|planned| match (shape, planned.has_values) {
-            (Shape::Static, _) => quote!(::core::option::Option::None),
-            (Shape::Dynamic, true) => quote!(::fndefer::__private::Queue::new()),
-            (Shape::Dynamic, false) => quote!(()),
-        })
-        .collect();
-    let sites_init = match shape {
-        Shape::Dynamic => quote!(::fndefer::__private::Sites::new()),
-        Shape::Static => quote!(()),
-    };
-    let sites_name = match shape {
-        Shape::Dynamic => sites.to_token_stream(),
-        Shape::Static => quote!(_),
-    };
+        };
 
     let full_epilogue = epilogue(shape, planned.iter());
     let finish = if returns_unit(output) {
@@ -260,23 +260,16 @@ pub fn expand_body(
             let declarations = slot_names
                 .iter()
                 .zip(&slot_inits)
-                .filter(|(name, _)| name.to_string() != "_")
                 .map(|(name, init)| quote!(let mut #name = #init;));
-            let sites_declaration = match shape {
-                Shape::Dynamic => quote!(let mut #sites = #sites_init;),
-                Shape::Static => quote!(),
-            };
             let reborrows = slot_names
                 .iter()
-                .chain(std::iter::once(&sites_name))
-                .filter(|name| name.to_string() != "_")
                 .map(|name| quote!(let #name = &mut #name;));
             quote! {{
                 #(#items)*
+                #entry_type
                 #errors
                 #(#warnings)*
                 let #marker = ::fndefer::__private::Marker::new();
-                #sites_declaration
                 #(#declarations)*
                 // After adoption the body's `&mut stats` is `&mut &mut Stats`,
                 // right as written but flagged by clippy's needless_borrow.
@@ -307,22 +300,21 @@ pub fn expand_body(
             let cancel_epilogue = epilogue(shape, planned.iter().filter(|p| p.on_cancel));
             quote! {{
                 #(#items)*
+                #entry_type
                 #errors
                 #(#warnings)*
                 let #marker: ::fndefer::__private::Marker<#result_type> =
                     ::fndefer::__private::Marker::new();
                 // Dropped after the body's future, so on cancellation the
                 // deferred calls that need no parameter still run, LIFO.
-                let mut #guard = ::fndefer::__private::CancelGuard::new(
-                    (#sites_init, #(#slot_inits,)*),
-                );
+                let mut #guard = ::fndefer::__private::CancelGuard::new((#(#slot_inits,)*));
                 let mut #frame = {
                     let mut #body_future = ::core::pin::pin!(
                         ::fndefer::__private::typed_body(&#marker, async #body_tokens)
                     );
                     ::fndefer::__private::arm(&mut #guard.on_cancel, |#slots| {
                         #[allow(unused_variables)]
-                        let (#sites_name, #(#slot_names,)*) = #slots;
+                        let (#(#slot_names,)*) = #slots;
                         let mut #frame = ::fndefer::__private::cancelled(&#marker);
                         #cancel_epilogue
                         #frame.finish_cancelled();
@@ -333,7 +325,7 @@ pub fn expand_body(
                     .await
                 };
                 #[allow(unused_variables)]
-                let (#sites_name, #(#slot_names,)*) = #guard.disarm();
+                let (#(#slot_names,)*) = #guard.disarm();
                 #full_epilogue
                 #finish
             }}
@@ -365,31 +357,63 @@ fn epilogue<'a>(
             quote!(#(#calls)*)
         }
         Shape::Dynamic => {
-            let sites = hidden("__sites");
-            let site = hidden("__site");
+            let stack = slot_name(shape, 0);
+            let entry = hidden("__Entry");
+            let popped = hidden("__entry");
             let arms = planned.map(|planned| {
-                let slot = slot_name(shape, planned.id);
-                let id = proc_macro2::Literal::u16_unsuffixed(planned.id as u16);
+                let variant = entry_variant(planned.id);
                 let exit = &planned.exit;
-                if planned.has_values {
+                if planned.own_queue {
+                    let queue = queue_name(planned.id);
                     quote! {
-                        #id => if let ::core::option::Option::Some(#value) = #slot.pop() {
+                        #entry::#variant => if let ::core::option::Option::Some(#value) = #queue.pop() {
                             #frame.call(|#frame| { #exit });
                         },
                     }
+                } else if planned.has_values {
+                    quote!(#entry::#variant(#value) => #frame.call(|#frame| { #exit }),)
                 } else {
-                    quote!(#id => #frame.call(|#frame| { #exit }),)
+                    quote!(#entry::#variant => #frame.call(|#frame| { #exit }),)
                 }
             });
+            // On cancellation some sites are skipped: their entries are
+            // popped and dropped.
             quote! {
-                while let ::core::option::Option::Some(#site) = #sites.pop() {
-                    match #site {
+                while let ::core::option::Option::Some(#popped) = #stack.pop() {
+                    #[allow(unreachable_patterns)]
+                    match #popped {
                         #(#arms)*
                         _ => {}
                     }
                 }
             }
         }
+    }
+}
+
+/// `enum __fndefer_Entry<T0, ..> { S0(T0), S1, .. }`: one variant per
+/// site, generic over the types of the values it queues (they are inferred:
+/// closures and adopted locals cannot be named).
+fn entry_enum(planned: &[Planned]) -> TokenStream {
+    let entry = hidden("__Entry");
+    let carries = |planned: &&Planned| planned.has_values && !planned.own_queue;
+    let params: Vec<syn::Ident> = planned
+        .iter()
+        .filter(carries)
+        .map(|planned| hidden(&format!("T{}", planned.id)))
+        .collect();
+    let variants = planned.iter().map(|planned| {
+        let variant = entry_variant(planned.id);
+        if carries(&planned) {
+            let param = hidden(&format!("T{}", planned.id));
+            quote!(#variant(#param))
+        } else {
+            quote!(#variant)
+        }
+    });
+    quote! {
+        #[allow(non_camel_case_types)]
+        enum #entry<#(#params),*> { #(#variants,)* }
     }
 }
 

@@ -34,6 +34,10 @@ pub struct Planned {
     pub on_cancel: bool,
     /// Whether the slot holds values (else it is a flag).
     pub has_values: bool,
+    /// In a dynamic frame, a site that adopts locals keeps its values in a
+    /// queue of its own: the body borrows them, which must not lock the
+    /// frame's one defer stack.
+    pub own_queue: bool,
     /// `let (__v0, mut x) = __v;` and the borrows of shared locals, then the
     /// deferred code; runs with `__frame: &mut Frame<R>` in scope.
     pub exit: TokenStream,
@@ -53,6 +57,8 @@ pub struct Rewriter<'a> {
     /// In an `async fn` the slots live in the cancel guard's tuple
     /// (`__guard.slots.N`), so dropping the future can still run them.
     pub guarded_slots: bool,
+    /// Dynamic frame: the sites with a queue of their own, in order.
+    pub queued_sites: Vec<usize>,
 }
 
 impl<'a> Rewriter<'a> {
@@ -67,6 +73,7 @@ impl<'a> Rewriter<'a> {
             endless_loops: Vec::new(),
             nested: None,
             guarded_slots: false,
+            queued_sites: Vec::new(),
         }
     }
 
@@ -438,18 +445,30 @@ impl SitePlan {
             )
             .collect();
         let has_values = !values.is_empty();
-        let (slot, sites) = if rewriter.guarded_slots {
-            let guard = hidden("__guard");
-            // The guard's tuple: the site stack first, then one slot per site.
-            let index = syn::Index::from(id + 1);
-            (quote!(#guard.slots.#index), quote!(#guard.slots.0))
-        } else {
-            (
-                slot_name(rewriter.shape, id).into_token_stream(),
-                hidden("__sites").into_token_stream(),
-            )
+        // Where this site's slot is in the body: a local of the function,
+        // or in an `async fn` a field of the cancel guard's tuple (static:
+        // one slot per site; dynamic: the one defer stack).
+        let own_queue = rewriter.shape == Shape::Dynamic && !self.adopted.is_empty();
+        if own_queue {
+            rewriter.queued_sites.push(id);
+        }
+        let guard = hidden("__guard");
+        let slot = match (rewriter.guarded_slots, rewriter.shape) {
+            (false, _) => slot_name(rewriter.shape, id).into_token_stream(),
+            (true, Shape::Static) => {
+                let index = syn::Index::from(id);
+                quote!(#guard.slots.#index)
+            }
+            (true, Shape::Dynamic) => quote!(#guard.slots.0),
         };
-        let site_id = proc_macro2::Literal::u16_unsuffixed(id as u16);
+        let queue = if rewriter.guarded_slots {
+            let index = syn::Index::from(rewriter.queued_sites.len());
+            quote!(#guard.slots.#index)
+        } else {
+            queue_name(id).into_token_stream()
+        };
+        let variant = entry_variant(id);
+        let entry = hidden("__Entry");
         let touched = self
             .adopted
             .iter()
@@ -474,11 +493,12 @@ impl SitePlan {
             (Shape::Static, false, _) => quote!(#slot = ::core::option::Option::Some(());),
             (Shape::Static, true, true) => quote!(#slot = ::core::option::Option::Some(#tuple);),
             (Shape::Static, true, false) => quote!(let #adopted_ref = #slot.insert(#tuple);),
-            (Shape::Dynamic, false, _) => quote!(#sites.push(#site_id);),
-            (Shape::Dynamic, true, true) => quote!(#slot.push(#tuple); #sites.push(#site_id);),
-            (Shape::Dynamic, true, false) => {
-                quote!(let #adopted_ref = #slot.push(#tuple); #sites.push(#site_id);)
-            }
+            (Shape::Dynamic, false, _) => quote!(#slot.push(#entry::#variant);),
+            (Shape::Dynamic, true, true) => quote!(#slot.push(#entry::#variant(#tuple));),
+            (Shape::Dynamic, true, false) => quote! {
+                let #adopted_ref = #queue.push(#tuple);
+                #slot.push(#entry::#variant);
+            },
         };
         let path = &self.path;
         let registration = quote! { #path! { __fndefer_used } #(#touched)* #store #(#rebinds)* };
@@ -516,11 +536,18 @@ impl SitePlan {
         owners.sort_unstable();
         owners.dedup();
         let borrows = owners.into_iter().map(|site| {
-            let owner = slot_name(rewriter.shape, site);
             let owned = hidden(&format!("__owned{site}"));
             let access = match rewriter.shape {
-                Shape::Static => quote!(#owner.as_mut()),
-                Shape::Dynamic => quote!(#owner.last_mut()),
+                Shape::Static => {
+                    let owner = slot_name(rewriter.shape, site);
+                    quote!(#owner.as_mut())
+                }
+                // The owner's newest entry: what was pushed after it has
+                // been popped already (LIFO).
+                Shape::Dynamic => {
+                    let owner = queue_name(site);
+                    quote!(#owner.last_mut())
+                }
             };
             let fields = self
                 .shared
@@ -555,6 +582,7 @@ impl SitePlan {
                 id,
                 on_cancel,
                 has_values,
+                own_queue,
                 exit,
             },
         )
@@ -568,11 +596,24 @@ fn expr_of(tokens: TokenStream) -> Expr {
     syn::parse2(tokens.clone()).unwrap_or(Expr::Verbatim(tokens))
 }
 
+/// A static site's slot, or a dynamic frame's one defer stack.
 pub fn slot_name(shape: Shape, id: usize) -> syn::Ident {
     match shape {
         Shape::Static => hidden(&format!("__slot{id}")),
-        Shape::Dynamic => hidden(&format!("__queue{id}")),
+        Shape::Dynamic => hidden("__stack"),
     }
+}
+
+/// The queue of a dynamic frame's site that adopts locals.
+pub fn queue_name(id: usize) -> syn::Ident {
+    hidden(&format!("__queue{id}"))
+}
+
+/// A dynamic frame's stack holds one enum (`__fndefer_Entry`) with a variant
+/// per site, carrying that site's values: one push per defer, like Go's
+/// defer chain.
+pub fn entry_variant(id: usize) -> syn::Ident {
+    hidden(&format!("S{id}"))
 }
 
 /// `recover()` / `fndefer::recover()`.

@@ -206,11 +206,6 @@ impl DeferredUnit for () {}
 #[inline(always)]
 pub fn deferred_unit<T: DeferredUnit>(_: T) {}
 
-/// The stack of site ids of a dynamic frame (Go's defer chain).
-pub type Sites = SmallStack<u16>;
-/// The queued arguments of one site of a dynamic frame.
-pub type Queue<T> = SmallStack<T>;
-
 /// Marks an adopted `let mut` binding as used mutably, so moving it into a
 /// deferred call's slot does not trip `unused_mut` on the user's `mut`.
 #[inline(always)]
