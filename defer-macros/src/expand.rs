@@ -28,7 +28,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(function) => function,
         Err(_) => {
             let error = syn::Error::new(
-                proc_macro2::Span::call_site(),
+                not_a_function_at(&item),
                 "`#[with_defer]` goes on a function with a body (a free function, a method, \
                  or a trait method with a default body); for a closure use \
                  `defer_scope!(|| { .. })`",
@@ -108,6 +108,42 @@ fn future_output(ty: &Type) -> Option<Type> {
             _ => None,
         })
     })
+}
+
+/// What makes `item` no function with a body: the `;` of a declaration
+/// (`fn f();`), else the item's keyword (`struct`, `impl`, `mod`, ..).
+fn not_a_function_at(item: &TokenStream) -> proc_macro2::Span {
+    use proc_macro2::{Delimiter, TokenTree};
+    let trees: Vec<TokenTree> = item.clone().into_iter().collect();
+    let is_fn = trees
+        .iter()
+        .any(|tree| matches!(tree, TokenTree::Ident(ident) if ident == "fn"));
+    if let Some(TokenTree::Punct(semi)) = trees.last()
+        && semi.as_char() == ';'
+        && is_fn
+    {
+        return semi.span();
+    }
+    let mut iter = trees.iter().peekable();
+    while let Some(tree) = iter.next() {
+        match tree {
+            // `#[attr]`: skip the bracket group.
+            TokenTree::Punct(punct) if punct.as_char() == '#' => {
+                iter.next();
+            }
+            // `pub(crate)`: skip the parenthesized part.
+            TokenTree::Ident(ident) if ident == "pub" => {
+                if let Some(TokenTree::Group(group)) = iter.peek()
+                    && group.delimiter() == Delimiter::Parenthesis
+                {
+                    iter.next();
+                }
+            }
+            TokenTree::Ident(ident) => return ident.span(),
+            _ => {}
+        }
+    }
+    proc_macro2::Span::call_site()
 }
 
 fn check_signature(sig: &syn::Signature) -> syn::Result<()> {
