@@ -403,25 +403,27 @@ fn epilogue<'a>(
                     let queue = queue_name(planned.id);
                     quote! {
                         #entry::#variant => if let ::core::option::Option::Some(#value) = #queue.pop() {
-                            #frame.call(|#frame| { #exit });
+                            #frame.call_in_drain(|#frame| { #exit });
                         },
                     }
                 } else if planned.has_values {
-                    quote!(#entry::#variant(#value) => #frame.call(|#frame| { #exit }),)
+                    quote!(#entry::#variant(#value) => #frame.call_in_drain(|#frame| { #exit }),)
                 } else {
-                    quote!(#entry::#variant => #frame.call(|#frame| { #exit }),)
+                    quote!(#entry::#variant => #frame.call_in_drain(|#frame| { #exit }),)
                 }
             });
             // On cancellation some sites are skipped: their entries are
             // popped and dropped.
             quote! {
-                while let ::core::option::Option::Some(#popped) = #stack.pop() {
-                    #[allow(unreachable_patterns)]
-                    match #popped {
-                        #(#arms)*
-                        _ => {}
+                #frame.drain(|#frame| {
+                    while let ::core::option::Option::Some(#popped) = #stack.pop() {
+                        #[allow(unreachable_patterns)]
+                        match #popped {
+                            #(#arms)*
+                            _ => {}
+                        }
                     }
-                }
+                });
             }
         }
     }

@@ -64,6 +64,27 @@ impl<R> Frame<R> {
     /// Runs one deferred call. A panic in it replaces the one in flight, as in
     /// Go, and the remaining deferred calls still run: nothing here unwinds
     /// out of a `Drop`, so nothing aborts.
+    /// Runs a dynamic frame's epilogue: `pop_and_call` pops and calls the
+    /// deferred calls until the stack is empty. One `catch_unwind` covers them
+    /// all; if one panics, its panic replaces the one in flight and the loop
+    /// goes on with the rest (the panicking entry was popped already).
+    #[inline(always)]
+    pub fn drain(&mut self, mut pop_and_call: impl FnMut(&mut Self)) {
+        loop {
+            match catch_unwind(AssertUnwindSafe(|| pop_and_call(self))) {
+                Ok(()) => return,
+                Err(payload) => self.panic.replace(payload),
+            }
+        }
+    }
+
+    /// One deferred call of a dynamic frame, inside [`Frame::drain`]: a
+    /// closure of its own, so `return;` in deferred code ends just that call.
+    #[inline(always)]
+    pub fn call_in_drain(&mut self, deferred: impl FnOnce(&mut Self)) {
+        deferred(self);
+    }
+
     #[inline(always)]
     pub fn call(&mut self, deferred: impl FnOnce(&mut Self)) {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| deferred(self))) {

@@ -7,6 +7,9 @@ use std::mem::MaybeUninit;
 /// Entries kept without allocating.
 pub const INLINE: usize = 8;
 
+/// Capacity of the heap part when it is first needed.
+const SPILL_START: usize = 56;
+
 /// A LIFO stack with [`INLINE`] entries in place before it spills to a `Vec`.
 pub struct SmallStack<T> {
     /// Entries pushed so far, inline and spilled.
@@ -45,6 +48,11 @@ impl<T> SmallStack<T> {
     #[cold]
     #[inline(never)]
     fn push_spilled(&mut self, value: T) -> &mut T {
+        if self.spilled.capacity() == 0 {
+            // A loop that got past the inline entries usually goes on: skip
+            // the small doublings (4, 8, 16, 32).
+            self.spilled.reserve(SPILL_START);
+        }
         self.len += 1;
         self.spilled.push(value);
         let last = self.spilled.len() - 1;
