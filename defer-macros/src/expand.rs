@@ -520,6 +520,8 @@ fn error_with_item(error: syn::Error, item: TokenStream) -> TokenStream {
     }
 }
 
+/// Replaces each site by `defer! { __fndefer_used }` (the user's path, which
+/// expands to nothing), so the user's import of the macro stays used.
 struct StripSites;
 
 impl VisitMut for StripSites {
@@ -527,7 +529,8 @@ impl VisitMut for StripSites {
         if let Expr::Macro(mac) = expr
             && Kind::of(&mac.mac).is_some()
         {
-            *expr = Expr::Verbatim(quote!(()));
+            let path = &mac.mac.path;
+            *expr = Expr::Verbatim(quote!(({ #path! { __fndefer_used } })));
             return;
         }
         visit_mut::visit_expr_mut(self, expr);
@@ -536,7 +539,8 @@ impl VisitMut for StripSites {
         if let Stmt::Macro(mac) = stmt
             && Kind::of(&mac.mac).is_some()
         {
-            *stmt = Stmt::Expr(Expr::Verbatim(TokenStream::new()), None);
+            let path = &mac.mac.path;
+            *stmt = Stmt::Expr(Expr::Verbatim(quote!(#path! { __fndefer_used })), None);
             return;
         }
         visit_mut::visit_stmt_mut(self, stmt);

@@ -92,11 +92,11 @@ impl<'a> Rewriter<'a> {
                  function returns, not when the {noun} does; give the {noun} its own defer \
                  scope {own_scope}, or move the `{name}!` out of it"
             );
-            return syn::Error::new_spanned(&mac.path, message).to_compile_error();
+            return with_path_used(syn::Error::new_spanned(&mac.path, message), &mac.path);
         }
         match Site::parse(kind, mac) {
             Ok(site) => self.plan(site),
-            Err(error) => error.to_compile_error(),
+            Err(error) => with_path_used(error, &mac.path),
         }
     }
 
@@ -118,7 +118,7 @@ impl<'a> Rewriter<'a> {
         };
         let code = match code {
             Ok(code) => code,
-            Err(error) => return error.to_compile_error(),
+            Err(error) => return with_path_used(error, &site.path),
         };
         let (registration, exit) = plan.finish(self, id, code);
         self.planned.push(exit);
@@ -594,6 +594,14 @@ impl SitePlan {
 /// them, and rustc's `unused_parens` then blames the user's code).
 fn expr_of(tokens: TokenStream) -> Expr {
     syn::parse2(tokens.clone()).unwrap_or(Expr::Verbatim(tokens))
+}
+
+/// A site's error, plus the invocation of the user's `defer` / `errdefer`
+/// path that expands to nothing, so their import does not also warn
+/// "unused import" under the error.
+pub fn with_path_used(error: syn::Error, path: &syn::Path) -> TokenStream {
+    let error = error.to_compile_error();
+    quote!(#error #path! { __fndefer_used })
 }
 
 /// A static site's slot, or a dynamic frame's one defer stack.
