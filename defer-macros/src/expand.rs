@@ -20,9 +20,19 @@ const MAX_STATIC_SITES: usize = 8;
 
 /// `#[with_defer]` on a function.
 pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
+    // Errors that still leave a function to expand: the function is expanded
+    // anyway, so its sites and adopted locals raise no errors of their own.
+    let mut errors = TokenStream::new();
+    // A typo in `allow(..)`: that error only. The function expands with every
+    // lint silenced, so no warning the user meant to allow shows with it.
     let options = match Options::parse(args) {
         Ok(options) => options,
-        Err(error) => return error_with_item(error, item),
+        Err(error) => {
+            errors.extend(error.to_compile_error());
+            Options {
+                allowed: crate::args::Lint::ALL.to_vec(),
+            }
+        }
     };
     let mut function: ItemFn = match syn::parse2(item.clone()) {
         Ok(function) => function,
@@ -33,15 +43,32 @@ pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
                  or a trait method with a default body); for a closure use \
                  `defer_scope!(|| { .. })`",
             );
-            return error_with_item(error, item);
+            let stripped = error_with_item(error, item);
+            return quote!(#errors #stripped);
         }
     };
     if let Err(error) = check_signature(&function.sig) {
-        return error_with_item(error, item);
+        let stripped = error_with_item(error, item);
+        return quote!(#errors #stripped);
+    }
+    // `#[with_defer] #[with_defer] fn ..`: this (the outer) one expands, the
+    // inner one is reported and dropped (it would see the expanded body).
+    let is_with_defer = |attr: &syn::Attribute| {
+        attr.path()
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == "with_defer")
+    };
+    if let Some(again) = function.attrs.iter().find(|attr| is_with_defer(attr)) {
+        errors.extend(
+            syn::Error::new_spanned(again, "`#[with_defer]` is applied twice; remove one")
+                .to_compile_error(),
+        );
+        function.attrs.retain(|attr| !is_with_defer(attr));
     }
     let name = function.sig.ident.to_string();
     if let Some(expanded) = expand_async_block_body(&options, &mut function, &name) {
-        return expanded;
+        return quote!(#errors #expanded);
     }
     let flavor = if function.sig.asyncness.is_some() {
         Flavor::Async
@@ -58,7 +85,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
         flavor,
     );
     *function.block = body;
-    function.into_token_stream()
+    quote!(#errors #function)
 }
 
 /// `fn f(..) -> impl Future<Output = T> { async move { .. } }`: the async
