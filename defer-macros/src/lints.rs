@@ -57,6 +57,9 @@ pub const CALL_CHAIN: &str = "in `defer!(a().b())`, `a()` is called now and only
 pub const IMMEDIATE_RECOVER: &str = "`recover()` as an argument is called now, at the defer \
      point, where nothing is panicking, so it is always `None`; write \
      `defer!(|| handler(recover()))` to call it at exit";
+pub const DEFERRED_RECOVER: &str = "`defer!(recover())` defers `recover` itself, which (as in \
+     Go's `defer recover()`) does not stop the panic: only a `recover()` written inside \
+     deferred code does; write `defer!(|| { recover(); })`";
 pub const EXIT: &str = "`std::process::exit` ends the process without running the deferred \
      calls queued before it; return from the function instead";
 pub const EAGER_TIME: &str = "this argument is measured now, at the defer point, not when the \

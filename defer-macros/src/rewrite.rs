@@ -231,6 +231,16 @@ impl SitePlan {
         rewriter: &mut Rewriter,
         mut call: syn::ExprCall,
     ) -> syn::Result<TokenStream> {
+        if call.args.is_empty() && is_recover_call(&Expr::Call(call.clone())) {
+            rewriter.lints.warn(
+                Lint::ImmediateRecover,
+                last_segment_at(&call.func),
+                lints::DEFERRED_RECOVER,
+            );
+            // The lint says it all: no `unused_must_use` (whose `let _ =`
+            // help is no valid `defer!` input) on top.
+            return Ok(quote!(let _ = #call;));
+        }
         let callee_at_exit = match &*call.func {
             Expr::Path(path) if path.qself.is_none() => match path.path.get_ident() {
                 Some(ident) => match rewriter.scopes.lookup(&ident.to_string()) {
@@ -337,6 +347,12 @@ impl SitePlan {
             return Ok(quote_spanned!(span=> #path #bang (#(#dest,)* #(#args),*);));
         }
         for arg in &args {
+            // `println!("took {:?}", start.elapsed())`: formatted now.
+            if let Some(span) = elapsed_at(arg) {
+                rewriter
+                    .lints
+                    .warn(Lint::EagerTime, span, lints::EAGER_TIME);
+            }
             check_body_code(rewriter, arg);
         }
         let text = self.now(quote_spanned! {span=> ::std::format!(#(#args),*) });
@@ -862,6 +878,17 @@ fn elapsed_at(expr: &Expr) -> Option<Span> {
             syn::visit::visit_expr_call(self, call);
         }
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        // `format!("{:?}", start.elapsed())`: macro input is only tokens;
+        // read it as the comma-separated expressions of a format macro.
+        fn visit_macro(&mut self, mac: &'ast Macro) {
+            if let Ok(args) =
+                mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+            {
+                for arg in &args {
+                    self.visit_expr(arg);
+                }
+            }
+        }
     }
     let mut find = Find(None);
     find.visit_expr(expr);
@@ -946,7 +973,9 @@ fn can_leave(body: &syn::Block) -> bool {
     find.found
 }
 
-/// `std::process::exit(..)` / `process::exit(..)`.
+/// `std::process::exit(..)` / `process::exit(..)`, and a bare `exit(..)`
+/// (after `use std::process::exit;`, which the macro cannot see; few other
+/// functions are called `exit`).
 fn is_process_exit(call: &syn::ExprCall) -> bool {
     let Expr::Path(path) = &*call.func else {
         return false;
@@ -957,9 +986,11 @@ fn is_process_exit(call: &syn::ExprCall) -> bool {
         .iter()
         .map(|s| s.ident.to_string())
         .collect();
-    segments.len() >= 2
-        && segments[segments.len() - 1] == "exit"
-        && segments[segments.len() - 2] == "process"
+    match segments.as_slice() {
+        [only] => path.qself.is_none() && only == "exit",
+        [.., module, last] => last == "exit" && module == "process",
+        [] => false,
+    }
 }
 
 impl VisitMut for Rewriter<'_> {
@@ -1015,7 +1046,15 @@ impl VisitMut for Rewriter<'_> {
                 self.errors.push(recover_outside(expr));
             }
             Expr::Call(call) => {
-                if is_process_exit(call) && !self.planned.is_empty() {
+                // A bare `exit` bound in the function (a closure) is not std's.
+                let local_callee = match &*call.func {
+                    Expr::Path(path) => path
+                        .path
+                        .get_ident()
+                        .is_some_and(|ident| self.scopes.lookup(&ident.to_string()).is_some()),
+                    _ => false,
+                };
+                if is_process_exit(call) && !local_callee && !self.planned.is_empty() {
                     self.lints
                         .warn(Lint::Exit, last_segment_at(&call.func), lints::EXIT);
                 }

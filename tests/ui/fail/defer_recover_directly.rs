@@ -1,3 +1,5 @@
+#![deny(deprecated)]
+
 use fndefer::{defer, recover, with_defer};
 
 #[with_defer]
