@@ -757,15 +757,63 @@ fn recover_in_tokens(tokens: TokenStream) -> TokenStream {
 }
 
 /// Deferred code ends the deferred call, never the function: no `?`, no
-/// `return value`, no `.await`, no nested `defer!`.
+/// `return value`, no `.await`, no nested `defer!`, no `break`/`continue`
+/// aimed at a loop outside the deferred code.
 fn check_deferred_code(body: &Expr) -> syn::Result<()> {
-    struct Check(Option<syn::Error>);
+    /// The error, and the loops (`true`) and labeled blocks of the deferred
+    /// code around the current expression, with their labels.
+    struct Check(Option<syn::Error>, Vec<(Option<String>, bool)>);
+    impl Check {
+        /// Whether a `break`/`continue` with this label stays in the code.
+        fn stays(&self, label: Option<&syn::Lifetime>) -> bool {
+            match label {
+                None => self.1.iter().any(|(_, is_loop)| *is_loop),
+                Some(label) => {
+                    let name = label.ident.to_string();
+                    self.1.iter().any(|(own, _)| own.as_deref() == Some(&*name))
+                }
+            }
+        }
+        fn leaves(&mut self, keyword: &str, token: Span) {
+            self.0 = Some(syn::Error::new(
+                token,
+                format!(
+                    "`{keyword}` cannot leave deferred code: it runs when the function \
+                     returns, after the loop has ended; use `return;` to end the deferred call"
+                ),
+            ));
+        }
+        fn enter(&mut self, label: Option<&syn::Label>, is_loop: bool, expr: &Expr) {
+            let name = label.map(|label| label.name.ident.to_string());
+            self.1.push((name, is_loop));
+            syn::visit::visit_expr(self, expr);
+            self.1.pop();
+        }
+    }
     impl<'ast> Visit<'ast> for Check {
         fn visit_expr(&mut self, expr: &'ast Expr) {
             if self.0.is_some() {
                 return;
             }
             match expr {
+                Expr::Break(brk) if !self.stays(brk.label.as_ref()) => {
+                    self.leaves("break", brk.break_token.span);
+                }
+                Expr::Continue(cont) if !self.stays(cont.label.as_ref()) => {
+                    self.leaves("continue", cont.continue_token.span);
+                }
+                Expr::ForLoop(inner) => {
+                    // The iterated expression is outside the loop.
+                    self.visit_expr(&inner.expr);
+                    self.1.push((inner.label.as_ref().map(|l| l.name.ident.to_string()), true));
+                    self.visit_block(&inner.body);
+                    self.1.pop();
+                }
+                Expr::While(inner) => self.enter(inner.label.as_ref(), true, expr),
+                Expr::Loop(inner) => self.enter(inner.label.as_ref(), true, expr),
+                Expr::Block(inner) if inner.label.is_some() => {
+                    self.enter(inner.label.as_ref(), false, expr)
+                }
                 Expr::Try(try_expr) => {
                     self.0 = Some(syn::Error::new_spanned(
                         try_expr.question_token,
@@ -812,7 +860,7 @@ fn check_deferred_code(body: &Expr) -> syn::Result<()> {
         }
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }
-    let mut check = Check(None);
+    let mut check = Check(None, Vec::new());
     check.visit_expr(body);
     match check.0 {
         Some(error) => Err(error),
