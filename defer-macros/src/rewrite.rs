@@ -620,6 +620,42 @@ pub fn with_path_used(error: syn::Error, path: &syn::Path) -> TokenStream {
     quote!(#error #path! { __fndefer_used })
 }
 
+/// `defer!(..)` / `errdefer!(..)` as this expression.
+fn site_in(expr: &Expr) -> Option<(Kind, Macro)> {
+    match expr {
+        Expr::Macro(mac) => Kind::of(&mac.mac).map(|kind| (kind, mac.mac.clone())),
+        _ => None,
+    }
+}
+
+/// A site used as a value (`defer!(f.sync())?`, `defer!(..) + x`): an
+/// error at the `defer` path. `tried`: the value was given to `?`.
+fn value_site(kind: Kind, mac: &Macro, tried: bool) -> TokenStream {
+    let name = kind.name();
+    let call = match syn::parse2::<Expr>(mac.tokens.clone()) {
+        Ok(call @ (Expr::Call(_) | Expr::MethodCall(_))) => Some(crate::site::shown(&call)),
+        _ => None,
+    };
+    let statement = match (&call, &mac.delimiter) {
+        (Some(call), _) => format!("`{name}!({call});`"),
+        (None, syn::MacroDelimiter::Brace(_)) => format!("`{name}! {{ .. }}`"),
+        (None, _) => format!("`{name}!(..);`"),
+    };
+    let mut message = format!(
+        "`{name}!` registers code to run when the function returns and has no value: \
+         write it as a statement, {statement}"
+    );
+    if tried {
+        let call = call.as_deref().unwrap_or("f()");
+        message.push_str(&format!(
+            "; to handle the deferred call's error, do it in the deferred code: \
+             `{name}!(|| if let Err(e) = {call} {{ .. }})`, or change the function's \
+             result with `{name}!(|ret| ..)`"
+        ));
+    }
+    with_path_used(syn::Error::new_spanned(&mac.path, message), &mac.path)
+}
+
 /// A static site's slot, or a dynamic frame's one defer stack.
 pub fn slot_name(shape: Shape, id: usize) -> syn::Ident {
     match shape {
@@ -1083,9 +1119,22 @@ impl VisitMut for Rewriter<'_> {
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
+            // A site reached here is an operand (statements, block tails and
+            // match arms are handled before): `defer!(..)?`, `defer!(..) + x`.
+            // The whole `defer!(..)?` is replaced, so `?` on `()` adds no error.
+            Expr::Try(try_expr) if self.nested.is_none() && site_in(&try_expr.expr).is_some() => {
+                if let Some((kind, mac)) = site_in(&try_expr.expr) {
+                    let code = value_site(kind, &mac, true);
+                    *expr = Expr::Verbatim(quote!(({ #code })));
+                }
+            }
             Expr::Macro(mac) => {
                 if let Some(kind) = Kind::of(&mac.mac) {
-                    let code = self.site(kind, &mac.mac);
+                    let code = if self.nested.is_some() {
+                        self.site(kind, &mac.mac)
+                    } else {
+                        value_site(kind, &mac.mac, false)
+                    };
                     // Parenthesized, so `defer!(..) + x` cannot parse as a block statement.
                     *expr = Expr::Verbatim(quote!(({ #code })));
                 }
@@ -1164,7 +1213,14 @@ impl VisitMut for Rewriter<'_> {
                     if let Pat::Guard(guard) = &mut arm.pat {
                         self.visit_expr_mut(&mut guard.guard);
                     }
-                    self.visit_expr_mut(&mut arm.body);
+                    // `Some(_) => defer!(..),` is a site like a statement.
+                    match site_in(&arm.body) {
+                        Some((kind, mac)) if self.nested.is_none() => {
+                            let code = self.site(kind, &mac);
+                            *arm.body = Expr::Verbatim(quote!(({ #code })));
+                        }
+                        _ => self.visit_expr_mut(&mut arm.body),
+                    }
                     self.scopes.pop();
                 }
             }

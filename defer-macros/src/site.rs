@@ -264,7 +264,7 @@ fn closure_form(kind: Kind, closure: ExprClosure) -> syn::Result<Form> {
 }
 
 /// Source-like text of `tokens` for a message: `file.close`, not `file . close`.
-fn shown(tokens: &impl quote::ToTokens) -> String {
+pub fn shown(tokens: &impl quote::ToTokens) -> String {
     let text = tokens.to_token_stream().to_string();
     text.replace(" . ", ".")
         .replace(" :: ", "::")
