@@ -30,16 +30,27 @@ pub struct PanicSlot(Option<Payload>);
 /// `FnOnce` bound so a body returning a borrow of `&mut self` type-checks.
 #[inline(always)]
 pub fn run<R>(_: &Marker<R>, body: impl FnOnce() -> R) -> Frame<R> {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(value) => Frame {
-            ret: Some(value),
-            panic: PanicSlot(None),
-        },
-        Err(payload) => Frame {
-            ret: None,
-            panic: PanicSlot(Some(payload)),
-        },
+    let mut body = Some(body);
+    let mut ret = None;
+    let panic = catch(&mut || {
+        if let Some(body) = body.take() {
+            ret = Some(body());
+        }
+    });
+    Frame {
+        ret,
+        panic: PanicSlot(panic),
     }
+}
+
+/// The one `catch_unwind` of the runtime, behind `dyn`: every function and
+/// every deferred call shares this instance instead of instantiating
+/// `catch_unwind` for its own closure type, which is most of what expanded
+/// code costs to compile. With optimizations it is inlined and the `dyn`
+/// call resolved, so the generated code is the same as a direct call.
+#[inline]
+fn catch(f: &mut dyn FnMut()) -> Option<Payload> {
+    catch_unwind(AssertUnwindSafe(f)).err()
 }
 
 /// Names the function's result type before the body runs, so closures
@@ -61,9 +72,6 @@ pub fn deferred<R, F: FnOnce(&mut Frame<R>)>(_: &Marker<R>, f: F) -> F {
 }
 
 impl<R> Frame<R> {
-    /// Runs one deferred call. A panic in it replaces the one in flight, as in
-    /// Go, and the remaining deferred calls still run: nothing here unwinds
-    /// out of a `Drop`, so nothing aborts.
     /// Runs a dynamic frame's epilogue: `pop_and_call` pops and calls the
     /// deferred calls until the stack is empty. One `catch_unwind` covers them
     /// all; if one panics, its panic replaces the one in flight and the loop
@@ -71,9 +79,10 @@ impl<R> Frame<R> {
     #[inline(always)]
     pub fn drain(&mut self, mut pop_and_call: impl FnMut(&mut Self)) {
         loop {
-            match catch_unwind(AssertUnwindSafe(|| pop_and_call(self))) {
-                Ok(()) => return,
-                Err(payload) => self.panic.replace(payload),
+            let frame = &mut *self;
+            match catch(&mut || pop_and_call(frame)) {
+                None => return,
+                Some(payload) => self.panic.replace(payload),
             }
         }
     }
@@ -85,9 +94,19 @@ impl<R> Frame<R> {
         deferred(self);
     }
 
+    /// Runs one deferred call. A panic in it replaces the one in flight, as in
+    /// Go, and the remaining deferred calls still run: nothing here unwinds
+    /// out of a `Drop`, so nothing aborts.
     #[inline(always)]
     pub fn call(&mut self, deferred: impl FnOnce(&mut Self)) {
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| deferred(self))) {
+        let mut deferred = Some(deferred);
+        let frame = &mut *self;
+        let panic = catch(&mut || {
+            if let Some(deferred) = deferred.take() {
+                deferred(frame);
+            }
+        });
+        if let Some(payload) = panic {
             self.panic.replace(payload);
         }
     }
@@ -143,11 +162,16 @@ impl PanicSlot {
         self.0.take().map(Panic::from_payload)
     }
 
-    #[cold]
+    /// Makes `payload` the panic in flight, dropping the previous one.
+    /// Inlined, with the cold work (dropping a payload) out of line, so the
+    /// slot is never passed by address: the frame can then live in registers
+    /// on the path where nothing panics.
+    #[inline(always)]
     fn replace(&mut self, payload: Payload) {
-        if let Some(previous) = self.0.replace(payload) {
+        if let Some(previous) = self.0.take() {
             drop_payload(previous);
         }
+        self.0 = Some(payload);
     }
 }
 
@@ -161,6 +185,7 @@ fn missing_result(function: &'static str) -> ! {
 }
 
 #[cold]
+#[inline(never)]
 fn drop_payload(payload: Payload) {
     // A payload whose destructor panics must not take the frame down with it.
     if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
@@ -242,14 +267,19 @@ pub fn typed_body<R, F: Future<Output = R>>(_: &Marker<R>, body: F) -> F {
 /// Polls an `async fn`'s body with each poll under `catch_unwind`: a panic
 /// while polling ends the body and hands the panic to the deferred calls.
 #[inline]
-pub fn poll_catching<F: Future>(body: Pin<&mut F>, cx: &mut Context<'_>) -> Poll<Frame<F::Output>> {
-    match catch_unwind(AssertUnwindSafe(|| body.poll(cx))) {
-        Ok(Poll::Ready(value)) => Poll::Ready(Frame {
+pub fn poll_catching<F: Future>(
+    mut body: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<Frame<F::Output>> {
+    let mut polled = Poll::Pending;
+    let panic = catch(&mut || polled = body.as_mut().poll(cx));
+    match (panic, polled) {
+        (None, Poll::Ready(value)) => Poll::Ready(Frame {
             ret: Some(value),
             panic: PanicSlot(None),
         }),
-        Ok(Poll::Pending) => Poll::Pending,
-        Err(payload) => Poll::Ready(Frame {
+        (None, Poll::Pending) => Poll::Pending,
+        (Some(payload), _) => Poll::Ready(Frame {
             ret: None,
             panic: PanicSlot(Some(payload)),
         }),
