@@ -66,6 +66,8 @@ pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
         );
         function.attrs.retain(|attr| !is_with_defer(attr));
     }
+    // `errdefer!` in a `fn f()` / `fn f() -> i32`: an error at `errdefer`.
+    crate::rewrite::reject_errdefer(&mut function.block, &function.sig.output);
     let name = function.sig.ident.to_string();
     if let Some(expanded) = expand_async_block_body(&options, &mut function, &name) {
         return quote!(#errors #expanded);

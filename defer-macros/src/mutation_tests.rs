@@ -20,7 +20,7 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("", "fn call(x: i32) { defer!(log(x, 1)); log(x, 2); }"),
     (
         "",
-        "fn path_call() -> u32 { fndefer::defer!(crate::log::close()); errdefer!(a::b(1)); 3 }",
+        "fn path_call() -> Option<u32> { fndefer::defer!(crate::log::close()); errdefer!(a::b(1)); Some(3) }",
     ),
     (
         "",

@@ -620,6 +620,84 @@ pub fn with_path_used(error: syn::Error, path: &syn::Path) -> TokenStream {
     quote!(#error #path! { __fndefer_used })
 }
 
+/// `errdefer!` in a function whose result is written as `()` (or absent) or
+/// a primitive: each one becomes an error at its `errdefer` path, before
+/// expansion, so the `Fallible` bound (kept for aliases the macro cannot see
+/// through) adds no second error at `#[with_defer]`. Sites in closures and
+/// async blocks keep their own error.
+pub fn reject_errdefer(block: &mut syn::Block, output: &syn::ReturnType) {
+    let Some(returns) = infallible_output(output) else {
+        return;
+    };
+    struct Reject(String);
+    impl Reject {
+        fn error(&self, mac: &Macro) -> TokenStream {
+            let message = format!(
+                "`errdefer!` needs a function returning `Result` or `Option`; this function \
+                 returns `{}`: use `defer!`",
+                self.0
+            );
+            with_path_used(syn::Error::new_spanned(&mac.path, message), &mac.path)
+        }
+    }
+    impl VisitMut for Reject {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            match expr {
+                Expr::Macro(mac) if Kind::of(&mac.mac) == Some(Kind::ErrDefer) => {
+                    let code = self.error(&mac.mac);
+                    *expr = Expr::Verbatim(quote!(({ #code })));
+                }
+                Expr::Closure(_) | Expr::Async(_) => {}
+                _ => visit_mut::visit_expr_mut(self, expr),
+            }
+        }
+        fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+            if let Stmt::Macro(mac) = stmt
+                && Kind::of(&mac.mac) == Some(Kind::ErrDefer)
+            {
+                *stmt = Stmt::Expr(Expr::Verbatim(self.error(&mac.mac)), None);
+                return;
+            }
+            visit_mut::visit_stmt_mut(self, stmt);
+        }
+        fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+    }
+    Reject(returns).visit_block_mut(block);
+}
+
+/// The written return type, when it is one with no failure case: `()` (or
+/// none), a number, `bool`, `char`, `str` (`&str`). Anything else (an alias,
+/// a generic) is left to the `Fallible` trait.
+fn infallible_output(output: &syn::ReturnType) -> Option<String> {
+    fn infallible(ty: &syn::Type) -> bool {
+        match ty {
+            syn::Type::Tuple(tuple) => tuple.elems.is_empty(),
+            syn::Type::Paren(paren) => infallible(&paren.elem),
+            syn::Type::Reference(reference) => {
+                matches!(&*reference.elem, syn::Type::Path(path) if path.qself.is_none()
+                    && path.path.is_ident("str"))
+            }
+            syn::Type::Path(path) if path.qself.is_none() => {
+                path.path.get_ident().is_some_and(|ident| {
+                    matches!(
+                        ident.to_string().as_str(),
+                        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32"
+                            | "u64" | "u128" | "usize" | "f32" | "f64" | "bool" | "char"
+                    )
+                })
+            }
+            _ => false,
+        }
+    }
+    match output {
+        syn::ReturnType::Default => Some("()".to_owned()),
+        syn::ReturnType::Type(_, ty) if infallible(ty) => {
+            Some(crate::site::shown(ty).replace("& ", "&"))
+        }
+        syn::ReturnType::Type(..) => None,
+    }
+}
+
 /// `defer!(..)` / `errdefer!(..)` as this expression.
 fn site_in(expr: &Expr) -> Option<(Kind, Macro)> {
     match expr {

@@ -11,3 +11,9 @@ fn step() -> i32 {
 fn main() {
     step();
 }
+
+#[with_defer]
+fn name() -> &'static str {
+    errdefer!(rollback());
+    "name"
+}
