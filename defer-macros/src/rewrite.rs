@@ -59,6 +59,10 @@ pub struct Rewriter<'a> {
     pub guarded_slots: bool,
     /// Dynamic frame: the sites with a queue of their own, in order.
     pub queued_sites: Vec<usize>,
+    /// `let` statements are numbered as they are met; these get
+    /// `#[allow(unused_mut)]` (a deferred call adopted their `mut` local).
+    silenced_lets: Vec<usize>,
+    lets: usize,
 }
 
 impl<'a> Rewriter<'a> {
@@ -74,6 +78,8 @@ impl<'a> Rewriter<'a> {
             nested: None,
             guarded_slots: false,
             queued_sites: Vec::new(),
+            silenced_lets: Vec::new(),
+            lets: 0,
         }
     }
 
@@ -136,8 +142,14 @@ struct SitePlan {
     /// Expressions evaluated at the defer point, bound at exit as `__v{i}`.
     now: Vec<TokenStream>,
     /// Body locals moved into the slot: the name as used, whether it is lent
-    /// back as `&mut`, whether the user declared it `mut`.
+    /// back as `&mut`, whether its `mut` needs a `touch_mut` to count as used.
     adopted: Vec<(syn::Ident, bool, bool)>,
+    /// The `let` statements (by id) that get `#[allow(unused_mut)]`.
+    silenced_lets: Vec<usize>,
+    /// For each adopted local, its name located at the user's declaration:
+    /// the patterns that rebind it use this, so rustc's help about the
+    /// binding ("consider changing this to be mutable") points at the `let`.
+    declared_at: Vec<syn::Ident>,
     /// Locals an earlier site adopted, borrowed from its slot at exit.
     shared: Vec<(syn::Ident, Adoption)>,
     /// The `errdefer!` condition is already part of the code.
@@ -154,6 +166,8 @@ impl SitePlan {
             span,
             now: Vec::new(),
             adopted: Vec::new(),
+            declared_at: Vec::new(),
+            silenced_lets: Vec::new(),
             shared: Vec::new(),
             conditioned: false,
             uses_parameter: false,
@@ -174,8 +188,25 @@ impl SitePlan {
             Some(Binding::Local {
                 mutable,
                 declared_mut,
+                decl,
+                let_id,
             }) if !self.adopted.iter().any(|(name, ..)| *name == key) => {
-                self.adopted.push((ident.clone(), mutable, declared_mut));
+                // The user's `mut` is used through the lent-back `&mut`,
+                // which rustc's unused_mut cannot see: a `let mut` gets
+                // `#[allow(unused_mut)]`; other patterns a `touch_mut` (a
+                // borrow, so it would add an error when `x` is borrowed).
+                let touch = match let_id {
+                    Some(let_id) if declared_mut => {
+                        self.silenced_lets.push(let_id);
+                        false
+                    }
+                    _ => declared_mut,
+                };
+                self.adopted.push((ident.clone(), mutable, touch));
+                // Same name and hygiene, located at the user's `let`.
+                let mut at_decl = ident.clone();
+                at_decl.set_span(ident.span().located_at(decl));
+                self.declared_at.push(at_decl);
             }
             Some(Binding::Adopted(adoption))
                 if !self.shared.iter().any(|(name, _)| *name == key) =>
@@ -209,6 +240,19 @@ impl SitePlan {
         if let Expr::Reference(reference) = &arg
             && self.place(rewriter, &reference.expr)
         {
+            return arg.into_token_stream();
+        }
+        // A non-`move` closure argument is a Go function literal: it captures
+        // variables, not values, so it is built at exit and the locals it
+        // names are adopted (`defer!(LOG.with(|l| l.push(i)))` in a loop).
+        if let Expr::Closure(closure) = &arg
+            && closure.capture.is_none()
+        {
+            let mut names = FreeNames::new();
+            names.visit_expr_closure(closure);
+            for ident in &names.found {
+                self.name(rewriter, ident);
+            }
             return arg.into_token_stream();
         }
         if is_recover_call(&arg) {
@@ -488,15 +532,17 @@ impl SitePlan {
         let touched = self
             .adopted
             .iter()
-            .filter(|(.., declared_mut)| *declared_mut)
+            .filter(|(.., touch)| *touch)
             .map(|(ident, ..)| quote!(::fndefer::__private::touch_mut(&mut #ident);));
+        rewriter.silenced_lets.append(&mut self.silenced_lets);
         let tuple = quote!((#(#values,)*));
         let adopted_ref = hidden("__adopted");
         let rebinds = self
-            .adopted
+            .declared_at
             .iter()
+            .zip(&self.adopted)
             .enumerate()
-            .map(|(index, (ident, mutable, _))| {
+            .map(|(index, (ident, (_, mutable, _)))| {
                 let field = syn::Index::from(first_adopted + index);
                 // `let mut x = &mut ..`, so `&mut x` still coerces to `&mut T`.
                 if *mutable {
@@ -534,7 +580,7 @@ impl SitePlan {
         let value = hidden("__value");
         let bind_names = (0..first_adopted)
             .map(|index| hidden(&format!("__v{index}")).into_token_stream())
-            .chain(self.adopted.iter().map(|(ident, mutable, _)| {
+            .chain(self.declared_at.iter().zip(&self.adopted).map(|(ident, (_, mutable, _))| {
                 if *mutable {
                     quote!(mut #ident)
                 } else {
@@ -1159,6 +1205,8 @@ impl VisitMut for Rewriter<'_> {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         self.scopes.push();
         let stmts = std::mem::take(&mut block.stmts);
+        // Where each `let` of this block is in `block.stmts`, and its id.
+        let mut lets: Vec<(usize, usize)> = Vec::new();
         for mut stmt in stmts {
             let site = match &stmt {
                 Stmt::Macro(mac) => Kind::of(&mac.mac).map(|kind| (kind, mac.mac.clone())),
@@ -1184,13 +1232,24 @@ impl VisitMut for Rewriter<'_> {
                         matches!(&*init.expr,
                             Expr::Reference(reference) if reference.mutability.is_some())
                     });
-                    self.scopes
-                        .bind_pat_holding(&local.pat, true, holds_mut_ref);
+                    let let_id = self.lets;
+                    self.lets += 1;
+                    self.scopes.bind_let(&local.pat, holds_mut_ref, let_id);
+                    lets.push((block.stmts.len(), let_id));
                 }
                 Stmt::Item(_) => {}
                 _ => self.visit_stmt_mut(&mut stmt),
             }
             block.stmts.push(stmt);
+        }
+        // The sites of this block and its inner blocks are planned: mark the
+        // `let mut` whose local a deferred call adopted.
+        for (index, let_id) in lets {
+            if self.silenced_lets.contains(&let_id)
+                && let Some(Stmt::Local(local)) = block.stmts.get_mut(index)
+            {
+                local.attrs.push(syn::parse_quote!(#[allow(unused_mut)]));
+            }
         }
         self.scopes.pop();
     }

@@ -21,8 +21,16 @@ pub enum Binding {
     /// A function parameter (or `self`): deferred code uses it in place.
     Param,
     /// A local of the body: `mutable` when it is lent back as `&mut`,
-    /// `declared_mut` when the user wrote `mut` (and so must see it used).
-    Local { mutable: bool, declared_mut: bool },
+    /// `declared_mut` when the user wrote `mut` (and so must see it used);
+    /// `decl` is where the name is declared (the user's `let x`), where
+    /// rustc's suggestions about the binding should point; `let_id` numbers
+    /// the `let` statement that declares it (none for patterns elsewhere).
+    Local {
+        mutable: bool,
+        declared_mut: bool,
+        decl: Span,
+        let_id: Option<usize>,
+    },
     /// A local already moved into a deferred call's slot; the name now lends
     /// it back as `&mut T` / `&T`.
     Adopted(Adoption),
@@ -63,6 +71,16 @@ impl Scopes {
     /// adoption: it is lent back as `&mut &mut T`, so the body can still
     /// write through it, as it could before.
     pub fn bind_pat_holding(&mut self, pat: &Pat, local: bool, holds_mut_ref: bool) {
+        self.bind_names(pat, local, holds_mut_ref, None);
+    }
+
+    /// The names of the `let` statement numbered `let_id`: the `let` can
+    /// carry an attribute for them.
+    pub fn bind_let(&mut self, pat: &Pat, holds_mut_ref: bool, let_id: usize) {
+        self.bind_names(pat, true, holds_mut_ref, Some(let_id));
+    }
+
+    fn bind_names(&mut self, pat: &Pat, local: bool, holds_mut_ref: bool, let_id: Option<usize>) {
         let holds_mut_ref = holds_mut_ref || typed_mut_ref(pat);
         let bindings = pat_bindings(pat);
         let single = bindings.len() == 1;
@@ -71,6 +89,8 @@ impl Scopes {
                 Binding::Local {
                     mutable: mutable || (single && holds_mut_ref),
                     declared_mut: mutable,
+                    decl: ident.span(),
+                    let_id,
                 }
             } else {
                 Binding::Param
