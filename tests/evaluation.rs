@@ -426,3 +426,34 @@ fn method_arguments_evaluated_now() {
     method_args_now(&mut c);
     assert_eq!(take(), ["bump to 50", "bump to 51"]);
 }
+
+/// A non-`move` closure argument is a Go function literal: built at exit, so
+/// it sees the final values, and the loop locals it names are adopted (it
+/// would otherwise borrow them past their iteration).
+mod closure_arguments {
+    use super::*;
+    use std::cell::RefCell;
+
+    thread_local!(static EVENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) });
+
+    #[with_defer(allow(loop))]
+    fn closure_args() {
+        for i in 0..3 {
+            defer!(EVENTS.with(|e| e.borrow_mut().push(format!("ev {i}"))));
+        }
+        let mut n = 1;
+        defer!(EVENTS.with(|e| e.borrow_mut().push(format!("n {n}"))));
+        *n = 5;
+        let label = String::from("moved");
+        defer!(EVENTS.with(move |e| e.borrow_mut().push(label)));
+    }
+
+    #[test]
+    fn closure_arguments_run_at_exit() {
+        closure_args();
+        assert_eq!(
+            EVENTS.with(RefCell::take),
+            ["moved", "n 5", "ev 2", "ev 1", "ev 0"]
+        );
+    }
+}
