@@ -630,6 +630,16 @@
 //! - **`defer!` needs `#[with_defer]`** on the enclosing function, and a closure
 //!   needs [`defer_scope!`] to have defers of its own; a `defer!` inside
 //!   another macro's input is not seen.
+//! - **To discard a deferred call's `#[must_use]` result, use a closure.**
+//!   `defer!(file.sync())` keeps rustc's `unused_must_use` warning, whose
+//!   help (`let _ = file.sync()` inside the `defer!`) is no `defer!` input:
+//!   write `defer!(|| { let _ = file.sync(); })`, or handle the error there.
+//! - **The result may not borrow what deferred code mutates.** A method like
+//!   `fn enter(&mut self) -> &mut u32` with `defer!(|| self.depth -= 1)` that
+//!   returns `&mut self.depth` fails to compile (rustc reports two closures
+//!   needing unique access to `self.depth`, at `#[with_defer]`): the deferred
+//!   code runs after the body, while the returned borrow is still alive.
+//!   Return an owned value, or do the update in the body before returning.
 
 extern crate self as fndefer;
 
