@@ -445,7 +445,9 @@ mod closure_arguments {
         defer!(EVENTS.with(|e| e.borrow_mut().push(format!("n {n}"))));
         *n = 5;
         let label = String::from("moved");
-        defer!(EVENTS.with(move |e| e.borrow_mut().push(label)));
+        // Evaluated now and stored, a move closure gets no parameter types from
+        // `with`: they are written out.
+        defer!(EVENTS.with(move |e: &RefCell<Vec<String>>| e.borrow_mut().push(label)));
     }
 
     #[test]
