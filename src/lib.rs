@@ -608,6 +608,16 @@
 //!   call: a `String` or a `&mut` parameter passed by value is gone for the
 //!   rest of the body. Pass `&x` / `&mut *x` (read at exit), `x.clone()`
 //!   (a snapshot, Go's copy), or use a closure.
+//! - **An argument evaluated now is typed on its own**: it is stored before
+//!   the call sees it, so it gets no expected type from the callee. Write the
+//!   coercion or the types out: `vec![Box::new(i) as Box<dyn Display>]`,
+//!   `move |e: &RefCell<Log>| ..`. (A closure argument without `move` is a Go
+//!   function literal: it is built at exit, sees final values, and types as
+//!   usual.)
+//! - **Go 1.21 and earlier share one loop variable across iterations**, so
+//!   `for i := range xs { defer func() { print(i) }() }` prints the last value
+//!   each time; a Rust `for` binding is per iteration (as in Go 1.22), so the
+//!   fndefer port prints each value.
 //! - **Body locals are dropped before the deferred calls run**, unless deferred
 //!   code names them (then they are adopted and dropped after it). A
 //!   `MutexGuard` held in the body is released before the deferred calls; to
