@@ -58,6 +58,7 @@ cases! {
     recover3_check => "../cases/recover3_check/main.rs",
     recover4_partial => "../cases/recover4_partial/main.rs",
     recover_go => "../cases/recover_go/main.rs",
+    recover_go2 => "../cases/recover_go2/main.rs",
     recover_helper_nil => "../cases/recover_helper_nil/main.rs",
     recover_matching => "../cases/recover_matching/main.rs",
     recover_named_result => "../cases/recover_named_result/main.rs",
