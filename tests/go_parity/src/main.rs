@@ -54,6 +54,7 @@ cases! {
     nested_outer_panics => "../cases/nested_outer_panics/main.rs",
     nonssa_args => "../cases/nonssa_args/main.rs",
     recover1_go => "../cases/recover1_go/main.rs",
+    recover1_go2 => "../cases/recover1_go2/main.rs",
     recover2_runtime => "../cases/recover2_runtime/main.rs",
     recover3_check => "../cases/recover3_check/main.rs",
     recover4_partial => "../cases/recover4_partial/main.rs",
