@@ -35,6 +35,7 @@ cases! {
     args_eval => "../cases/args_eval/main.rs",
     closure_counter => "../cases/closure_counter/main.rs",
     defer_go => "../cases/defer_go/main.rs",
+    defer_test_go => "../cases/defer_test_go/main.rs",
     deferprint => "../cases/deferprint/main.rs",
     early_returns => "../cases/early_returns/main.rs",
     error_wrap => "../cases/error_wrap/main.rs",
