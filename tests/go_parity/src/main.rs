@@ -36,6 +36,8 @@ cases! {
     closure_counter => "../cases/closure_counter/main.rs",
     defer_go => "../cases/defer_go/main.rs",
     defer_test_go => "../cases/defer_test_go/main.rs",
+    deferfin => "../cases/deferfin/main.rs",
+    defernil => "../cases/defernil/main.rs",
     deferprint => "../cases/deferprint/main.rs",
     early_returns => "../cases/early_returns/main.rs",
     error_wrap => "../cases/error_wrap/main.rs",
