@@ -243,9 +243,14 @@
 //! assert_eq!(out, ["count 2", "close after 2 lines"]);
 //! ```
 //!
-//! A local adopted inside a nested block or a loop iteration is moved there:
-//! naming it after that block is rustc's "use of moved value". Declare it
-//! outside, or adopt it in the function's top-level block.
+//! A local declared by a `let` and named by deferred code in a deeper block
+//! or in a loop (`if verbose { defer!(f.close()) }`, or a closure deferred
+//! on every iteration reading a counter declared before the loop) is adopted
+//! right where it is declared instead, so the code after that block or loop
+//! keeps using it, as in Go. From its `let` on, the body sees it as a
+//! reference. Names bound by other patterns (`match` arms, `if let`, `for`)
+//! are adopted at the defer point: using one after the block that adopted it
+//! is rustc's "use of moved value".
 //!
 //! # Named results: `defer!(|ret| ..)`
 //!
@@ -598,9 +603,11 @@
 //! - **Adopted locals are references.** After `defer!(f.close())` the body sees
 //!   `f: &mut File`; methods and fields work, but a scalar needs `*x += 1`,
 //!   and a function taking the value needs `*x` or `x.clone()`.
-//! - **A local adopted inside a nested block or loop iteration is moved
-//!   there**: it cannot be used after that block. Declare and adopt it in the
-//!   function's top-level block.
+//! - **Adoption starts at the defer, or at the `let`.** A local becomes a
+//!   reference at the `defer!` that names it, or already at its `let` when
+//!   the `defer!` is in a deeper block or a loop; a name bound by a `match`,
+//!   `if let` or `for` pattern and adopted in a nested block cannot be used
+//!   after that block.
 //! - **Method receivers are not copied.** Go's `defer v.Show()` with a value
 //!   receiver copies `v` now; `defer!(v.show())` adopts `v` and shows its
 //!   final state. For a snapshot write `defer!(Type::show(v.clone()))`.

@@ -478,3 +478,76 @@ mod mut_refs_after_adoption {
         assert_eq!(buf, [1, 99, 2, 7]);
     }
 }
+
+/// A local named by a deferred call in a deeper block or in a loop is
+/// adopted where it is declared, so the rest of the function keeps using it
+/// (Go: a closure deferred in a branch or a loop captures the variable).
+mod pre_adoption {
+    use super::*;
+
+    #[with_defer(allow(loop))]
+    fn outer_local_in_loop(xs: &[i32]) -> i32 {
+        let mut total = 0;
+        for x in xs {
+            defer!(|| log(format!("total {total} x {x}")));
+            *total += *x;
+        }
+        *total
+    }
+
+    #[with_defer]
+    fn conditional_defer(c: bool) -> String {
+        let mut name = String::from("a");
+        if c {
+            defer!(|| log(format!("name {name}")));
+        }
+        name.push('b');
+        name.clone()
+    }
+
+    #[with_defer]
+    fn conditional_close(c: bool) -> u32 {
+        let mut file = File::open("cfg");
+        if c {
+            defer!(file.close());
+        }
+        file.write();
+        file.writes
+    }
+
+    #[with_defer(allow(loop))]
+    fn loop_in_loop() {
+        for round in 0..2 {
+            let mut seen = Vec::new();
+            for i in 0..2 {
+                defer!(|| log(format!("round {round} seen {seen:?} at {i}")));
+                seen.push(*i);
+            }
+            seen.push(9);
+        }
+    }
+
+    #[test]
+    fn the_rest_of_the_function_keeps_the_local() {
+        assert_eq!(outer_local_in_loop(&[1, 2, 3]), 6);
+        assert_eq!(take(), ["total 6 x 3", "total 6 x 2", "total 6 x 1"]);
+        assert_eq!(conditional_defer(true), "ab");
+        assert_eq!(take(), ["name ab"]);
+        assert_eq!(conditional_defer(false), "ab");
+        assert!(take().is_empty());
+        assert_eq!(conditional_close(true), 1);
+        assert_eq!(take(), ["close cfg writes=1"]);
+        assert_eq!(conditional_close(false), 1);
+        assert!(take().is_empty());
+        loop_in_loop();
+        assert_eq!(
+            take(),
+            [
+                "round 1 seen [0, 1, 9] at 1",
+                "round 1 seen [0, 1, 9] at 0",
+                "round 0 seen [0, 1, 9] at 1",
+                "round 0 seen [0, 1, 9] at 0",
+            ]
+        );
+    }
+}

@@ -245,11 +245,6 @@ pub fn expand_body(
 ) -> Block {
     let mut census = Census::default();
     census.visit_block(&block);
-    let shape = if census.in_loop || census.sites > MAX_STATIC_SITES {
-        Shape::Dynamic
-    } else {
-        Shape::Static
-    };
 
     // Items declared in the body must stay visible to the deferred code,
     // which runs outside the body closure.
@@ -260,10 +255,32 @@ pub fn expand_body(
         .partition(|stmt| matches!(stmt, Stmt::Item(_)));
     let mut body = Block { brace_token, stmts };
 
+    // Pass 1, whose output is dropped: which locals a deferred call in a
+    // deeper block or loop names, so that pass 2 adopts them where they are
+    // declared (each is one more site).
+    let (pre_adopt, pre_adopt_in_loop) = {
+        let mut dry_run = Rewriter::new(scopes.clone(), Shape::Dynamic, Lints::new(options));
+        dry_run.guarded_slots = flavor == Flavor::Async;
+        dry_run.visit_block_mut(&mut body.clone());
+        let in_loop = dry_run
+            .pre_adopt_wanted
+            .iter()
+            .any(|id| dry_run.let_in_loop.get(*id).copied().unwrap_or(false));
+        (dry_run.pre_adopt_wanted, in_loop)
+    };
+    let shape =
+        if census.in_loop || pre_adopt_in_loop || census.sites + pre_adopt.len() > MAX_STATIC_SITES
+        {
+            Shape::Dynamic
+        } else {
+            Shape::Static
+        };
+
     let mut lints = Lints::new(options);
     lints.in_closure = name == CLOSURE_NAME;
     let mut rewriter = Rewriter::new(scopes, shape, lints);
     rewriter.guarded_slots = flavor == Flavor::Async;
+    rewriter.pre_adopt = pre_adopt;
     rewriter.visit_block_mut(&mut body);
     let errors = rewriter.errors.iter().map(syn::Error::to_compile_error);
     let errors = quote!(#(#errors;)*);

@@ -63,6 +63,17 @@ pub struct Rewriter<'a> {
     /// `#[allow(unused_mut)]` (a deferred call adopted their `mut` local).
     silenced_lets: Vec<usize>,
     lets: usize,
+    /// Pass 2: the `let` statements (by id) whose local is adopted right
+    /// where it is declared, because a deferred call in a deeper block or
+    /// loop names it (see `pre_adoption`).
+    pub pre_adopt: std::collections::BTreeSet<usize>,
+    /// Pass 1's finding: the `let`s that need that.
+    pub pre_adopt_wanted: std::collections::BTreeSet<usize>,
+    /// Pass 1: adoptions made in a block deeper than the local's `let`, as
+    /// `(let id, name)`; needed only if the name is used after that block.
+    nested_adoptions: Vec<(usize, String)>,
+    /// For each `let` (by id), whether a loop encloses it.
+    pub let_in_loop: Vec<bool>,
 }
 
 impl<'a> Rewriter<'a> {
@@ -80,7 +91,33 @@ impl<'a> Rewriter<'a> {
             queued_sites: Vec::new(),
             silenced_lets: Vec::new(),
             lets: 0,
+            pre_adopt: std::collections::BTreeSet::new(),
+            pre_adopt_wanted: std::collections::BTreeSet::new(),
+            nested_adoptions: Vec::new(),
+            let_in_loop: Vec::new(),
         }
+    }
+
+    /// Adopts the local a `let` declares right after the `let`, as a site of
+    /// its own with no deferred code: a deferred call in a deeper block or
+    /// loop names it, and adopting it there would move it out of the block
+    /// (or out of the loop's next iteration) that still uses it. The later
+    /// deferred calls borrow it from this site's slot, like any shared local.
+    fn pre_adoption(&mut self, pat: &Pat) -> Option<TokenStream> {
+        let ident = match pat {
+            Pat::Ident(pat) if pat.subpat.is_none() => pat.ident.clone(),
+            Pat::Type(typed) => match &*typed.pat {
+                Pat::Ident(pat) if pat.subpat.is_none() => pat.ident.clone(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let mut plan = SitePlan::new(Kind::Defer, None, ident.span());
+        plan.name(self, &ident);
+        let id = self.planned.len();
+        let (registration, planned) = plan.finish(self, id, TokenStream::new());
+        self.planned.push(planned);
+        Some(registration)
     }
 
     /// Rewrites one site; returns the statements that replace it.
@@ -108,7 +145,7 @@ impl<'a> Rewriter<'a> {
 
     fn plan(&mut self, site: Site) -> TokenStream {
         let id = self.planned.len();
-        let mut plan = SitePlan::new(site.kind, site.path.clone(), site.span);
+        let mut plan = SitePlan::new(site.kind, Some(site.path.clone()), site.span);
         if self.endless_loops.iter().any(|endless| *endless) {
             self.lints
                 .warn(Lint::InfiniteLoop, site.span, lints::INFINITE_LOOP);
@@ -136,8 +173,9 @@ impl<'a> Rewriter<'a> {
 struct SitePlan {
     kind: Kind,
     /// The user's `defer` / `errdefer` path, invoked once more (expanding to
-    /// nothing) so their `use fndefer::defer;` stays used.
-    path: syn::Path,
+    /// nothing) so their `use fndefer::defer;` stays used; none for the
+    /// pseudo-site of a pre-adopted local.
+    path: Option<syn::Path>,
     span: Span,
     /// Expressions evaluated at the defer point, bound at exit as `__v{i}`.
     now: Vec<TokenStream>,
@@ -156,10 +194,14 @@ struct SitePlan {
     conditioned: bool,
     /// The exit code uses a parameter (or `self`) in place.
     uses_parameter: bool,
+    /// Adopted locals declared in a shallower block (`(let id, name)`) or
+    /// outside an enclosing loop (`loop_adopted`): see `pre_adoption`.
+    nested_adopted: Vec<(usize, String)>,
+    loop_adopted: Vec<usize>,
 }
 
 impl SitePlan {
-    fn new(kind: Kind, path: syn::Path, span: Span) -> Self {
+    fn new(kind: Kind, path: Option<syn::Path>, span: Span) -> Self {
         SitePlan {
             kind,
             path,
@@ -171,6 +213,8 @@ impl SitePlan {
             shared: Vec::new(),
             conditioned: false,
             uses_parameter: false,
+            nested_adopted: Vec::new(),
+            loop_adopted: Vec::new(),
         }
     }
 
@@ -190,7 +234,16 @@ impl SitePlan {
                 declared_mut,
                 decl,
                 let_id,
+                depth,
+                loops,
             }) if !self.adopted.iter().any(|(name, ..)| *name == key) => {
+                if let Some(let_id) = let_id {
+                    if rewriter.scopes.loops > loops {
+                        self.loop_adopted.push(let_id);
+                    } else if rewriter.scopes.depth() > depth {
+                        self.nested_adopted.push((let_id, key.clone()));
+                    }
+                }
                 // The user's `mut` is used through the lent-back `&mut`,
                 // which rustc's unused_mut cannot see: a `let mut` gets
                 // `#[allow(unused_mut)]`; other patterns a `touch_mut` (a
@@ -562,8 +615,15 @@ impl SitePlan {
                 #slot.push(#entry::#variant);
             },
         };
-        let path = &self.path;
-        let registration = quote! { #path! { __fndefer_used } #(#touched)* #store #(#rebinds)* };
+        rewriter
+            .pre_adopt_wanted
+            .extend(self.loop_adopted.drain(..));
+        rewriter.nested_adoptions.append(&mut self.nested_adopted);
+        let path_used = self
+            .path
+            .as_ref()
+            .map(|path| quote!(#path! { __fndefer_used }));
+        let registration = quote! { #path_used #(#touched)* #store #(#rebinds)* };
 
         for (index, (ident, mutable, _)) in self.adopted.iter().enumerate() {
             rewriter.scopes.bind(
@@ -578,15 +638,18 @@ impl SitePlan {
 
         // At exit: the slot's values by name, then borrows of shared locals.
         let value = hidden("__value");
-        let bind_names = (0..first_adopted)
-            .map(|index| hidden(&format!("__v{index}")).into_token_stream())
-            .chain(self.declared_at.iter().zip(&self.adopted).map(|(ident, (_, mutable, _))| {
-                if *mutable {
-                    quote!(mut #ident)
-                } else {
-                    quote!(#ident)
-                }
-            }));
+        let bind_names =
+            (0..first_adopted)
+                .map(|index| hidden(&format!("__v{index}")).into_token_stream())
+                .chain(self.declared_at.iter().zip(&self.adopted).map(
+                    |(ident, (_, mutable, _))| {
+                        if *mutable {
+                            quote!(mut #ident)
+                        } else {
+                            quote!(#ident)
+                        }
+                    },
+                ));
         let unpack = if has_values {
             quote!(#[allow(unused_mut, unused_variables)] let (#(#bind_names,)*) = #value;)
         } else {
@@ -727,8 +790,21 @@ fn infallible_output(output: &syn::ReturnType) -> Option<String> {
                 path.path.get_ident().is_some_and(|ident| {
                     matches!(
                         ident.to_string().as_str(),
-                        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32"
-                            | "u64" | "u128" | "usize" | "f32" | "f64" | "bool" | "char"
+                        "i8" | "i16"
+                            | "i32"
+                            | "i64"
+                            | "i128"
+                            | "isize"
+                            | "u8"
+                            | "u16"
+                            | "u32"
+                            | "u64"
+                            | "u128"
+                            | "usize"
+                            | "f32"
+                            | "f64"
+                            | "bool"
+                            | "char"
                     )
                 })
             }
@@ -965,7 +1041,8 @@ fn check_deferred_code(body: &Expr) -> syn::Result<()> {
                 Expr::ForLoop(inner) => {
                     // The iterated expression is outside the loop.
                     self.visit_expr(&inner.expr);
-                    self.1.push((inner.label.as_ref().map(|l| l.name.ident.to_string()), true));
+                    self.1
+                        .push((inner.label.as_ref().map(|l| l.name.ident.to_string()), true));
                     self.visit_block(&inner.body);
                     self.1.pop();
                 }
@@ -1089,9 +1166,7 @@ fn elapsed_at(expr: &Expr) -> Option<Span> {
         // `format!("{:?}", start.elapsed())`: macro input is only tokens;
         // read it as the comma-separated expressions of a format macro.
         fn visit_macro(&mut self, mac: &'ast Macro) {
-            if let Ok(args) =
-                mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
-            {
+            if let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
                 for arg in &args {
                     self.visit_expr(arg);
                 }
@@ -1181,6 +1256,23 @@ fn can_leave(body: &syn::Block) -> bool {
     find.found
 }
 
+/// Whether a statement names `name` anywhere (tokens, so macro input too).
+fn mentions(stmt: &Stmt, name: &str) -> bool {
+    fn scan(tokens: TokenStream, name: &str) -> bool {
+        tokens.into_iter().any(|tree| match tree {
+            proc_macro2::TokenTree::Ident(ident) => ident == name,
+            proc_macro2::TokenTree::Group(group) => scan(group.stream(), name),
+            proc_macro2::TokenTree::Literal(literal) => {
+                // `{name}` captured by a format string.
+                let text = literal.to_string();
+                text.contains(&format!("{{{name}}}")) || text.contains(&format!("{{{name}:"))
+            }
+            proc_macro2::TokenTree::Punct(_) => false,
+        })
+    }
+    scan(stmt.to_token_stream(), name)
+}
+
 /// `std::process::exit(..)` / `process::exit(..)`, and a bare `exit(..)`
 /// (after `use std::process::exit;`, which the macro cannot see; few other
 /// functions are called `exit`).
@@ -1204,10 +1296,15 @@ fn is_process_exit(call: &syn::ExprCall) -> bool {
 impl VisitMut for Rewriter<'_> {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         self.scopes.push();
-        let stmts = std::mem::take(&mut block.stmts);
+        let mut stmts = std::mem::take(&mut block.stmts);
         // Where each `let` of this block is in `block.stmts`, and its id.
         let mut lets: Vec<(usize, usize)> = Vec::new();
-        for mut stmt in stmts {
+        for index in 0..stmts.len() {
+            let mut stmt = std::mem::replace(
+                &mut stmts[index],
+                Stmt::Expr(Expr::Verbatim(TokenStream::new()), None),
+            );
+            let nested_before = self.nested_adoptions.len();
             let site = match &stmt {
                 Stmt::Macro(mac) => Kind::of(&mac.mac).map(|kind| (kind, mac.mac.clone())),
                 Stmt::Expr(Expr::Macro(mac), _) => {
@@ -1220,6 +1317,7 @@ impl VisitMut for Rewriter<'_> {
                 block.stmts.push(Stmt::Expr(Expr::Verbatim(code), None));
                 continue;
             }
+            let mut pre_adoption = None;
             match &mut stmt {
                 Stmt::Local(local) => {
                     if let Some(init) = &mut local.init {
@@ -1234,13 +1332,33 @@ impl VisitMut for Rewriter<'_> {
                     });
                     let let_id = self.lets;
                     self.lets += 1;
+                    self.let_in_loop.push(self.loop_depth > 0);
                     self.scopes.bind_let(&local.pat, holds_mut_ref, let_id);
                     lets.push((block.stmts.len(), let_id));
+                    if self.pre_adopt.contains(&let_id) {
+                        pre_adoption = self.pre_adoption(&local.pat);
+                    }
                 }
                 Stmt::Item(_) => {}
                 _ => self.visit_stmt_mut(&mut stmt),
             }
             block.stmts.push(stmt);
+            if let Some(registration) = pre_adoption {
+                block
+                    .stmts
+                    .push(Stmt::Expr(Expr::Verbatim(registration), None));
+            }
+            // A deferred call inside this statement adopted a local of this
+            // block: if the block uses the name afterwards, the local must be
+            // adopted where it is declared instead (pass 2).
+            let declared_here: Vec<usize> = lets.iter().map(|(_, id)| *id).collect();
+            for (let_id, name) in &self.nested_adoptions[nested_before..] {
+                if declared_here.contains(let_id)
+                    && stmts[index + 1..].iter().any(|later| mentions(later, name))
+                {
+                    self.pre_adopt_wanted.insert(*let_id);
+                }
+            }
         }
         // The sites of this block and its inner blocks are planned: mark the
         // `let mut` whose local a deferred call adopted.
@@ -1312,26 +1430,32 @@ impl VisitMut for Rewriter<'_> {
             Expr::ForLoop(for_loop) => {
                 self.visit_expr_mut(&mut for_loop.expr);
                 self.loop_depth += 1;
+                self.scopes.loops += 1;
                 self.scopes.push();
                 self.scopes.bind_pat(&for_loop.pat, true);
                 self.visit_block_mut(&mut for_loop.body);
                 self.scopes.pop();
                 self.loop_depth -= 1;
+                self.scopes.loops -= 1;
             }
             Expr::While(while_loop) => {
                 self.loop_depth += 1;
+                self.scopes.loops += 1;
                 self.scopes.push();
                 self.visit_expr_mut(&mut while_loop.cond);
                 self.visit_block_mut(&mut while_loop.body);
                 self.scopes.pop();
                 self.loop_depth -= 1;
+                self.scopes.loops -= 1;
             }
             Expr::Loop(loop_expr) => {
                 self.loop_depth += 1;
+                self.scopes.loops += 1;
                 self.endless_loops.push(!can_leave(&loop_expr.body));
                 self.visit_block_mut(&mut loop_expr.body);
                 self.endless_loops.pop();
                 self.loop_depth -= 1;
+                self.scopes.loops -= 1;
             }
             Expr::If(if_expr) => {
                 self.scopes.push();

@@ -30,6 +30,11 @@ pub enum Binding {
         declared_mut: bool,
         decl: Span,
         let_id: Option<usize>,
+        /// Scope depth and loop depth where it is declared: a deferred call
+        /// in a deeper block or loop cannot adopt it there (see
+        /// `Rewriter::pre_adopt`).
+        depth: usize,
+        loops: usize,
     },
     /// A local already moved into a deferred call's slot; the name now lends
     /// it back as `&mut T` / `&T`.
@@ -37,14 +42,18 @@ pub enum Binding {
 }
 
 /// A stack of lexical scopes, innermost last.
+#[derive(Clone)]
 pub struct Scopes {
     frames: Vec<Vec<(String, Binding)>>,
+    /// How many loops enclose the current point of the body.
+    pub loops: usize,
 }
 
 impl Scopes {
     pub fn new() -> Self {
         Scopes {
             frames: vec![Vec::new()],
+            loops: 0,
         }
     }
 
@@ -54,6 +63,11 @@ impl Scopes {
 
     pub fn pop(&mut self) {
         self.frames.pop();
+    }
+
+    /// How many scopes enclose the current point.
+    pub fn depth(&self) -> usize {
+        self.frames.len()
     }
 
     pub fn bind(&mut self, name: String, binding: Binding) {
@@ -91,6 +105,8 @@ impl Scopes {
                     declared_mut: mutable,
                     decl: ident.span(),
                     let_id,
+                    depth: self.frames.len(),
+                    loops: self.loops,
                 }
             } else {
                 Binding::Param

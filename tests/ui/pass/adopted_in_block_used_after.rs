@@ -1,3 +1,7 @@
+//! A local adopted by a defer in a nested block stays usable after the
+//! block: it is adopted where it is declared (pre-adoption).
+#![deny(warnings)]
+
 use fndefer::{defer, with_defer};
 
 struct File;
