@@ -37,26 +37,26 @@ impl<T> SmallStack<T> {
     #[inline]
     pub fn push(&mut self, value: T) -> &mut T {
         let index = self.len;
+        self.len = index + 1;
         if index < INLINE {
-            self.len = index + 1;
-            self.inline[index].write(value)
-        } else {
-            self.push_spilled(value)
+            return self.inline[index].write(value);
         }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn push_spilled(&mut self, value: T) -> &mut T {
         if self.spilled.capacity() == 0 {
-            // A loop that got past the inline entries usually goes on: skip
-            // the small doublings (4, 8, 16, 32).
-            self.spilled.reserve(SPILL_START);
+            self.start_spilling();
         }
-        self.len += 1;
+        // Inline, not a call per push: a loop past the inline entries
+        // usually goes on for a while.
         self.spilled.push(value);
         let last = self.spilled.len() - 1;
         &mut self.spilled[last]
+    }
+
+    /// A loop that got past the inline entries usually goes on: skip the
+    /// small doublings (4, 8, 16, 32).
+    #[cold]
+    #[inline(never)]
+    fn start_spilling(&mut self) {
+        self.spilled.reserve(SPILL_START);
     }
 
     /// Removes the most recently pushed entry.
