@@ -30,26 +30,41 @@ pub struct PanicSlot(Option<Payload>);
 /// `FnOnce` bound so a body returning a borrow of `&mut self` type-checks.
 #[inline(always)]
 pub fn run<R>(_: &Marker<R>, body: impl FnOnce() -> R) -> Frame<R> {
-    let mut body = Some(body);
     let mut ret = None;
-    let panic = catch(&mut || {
-        if let Some(body) = body.take() {
-            ret = Some(body());
-        }
-    });
+    let panic = catch(|| ret = Some(body()));
     Frame {
         ret,
         panic: PanicSlot(panic),
     }
 }
 
-/// The one `catch_unwind` of the runtime, behind `dyn`: every function and
-/// every deferred call shares this instance instead of instantiating
-/// `catch_unwind` for its own closure type, which is most of what expanded
-/// code costs to compile. With optimizations it is inlined and the `dyn`
-/// call resolved, so the generated code is the same as a direct call.
+/// Runs `f`, returning the payload if it panicked.
+///
+/// Debug builds: one shared `catch_unwind` behind `dyn`, so functions and
+/// deferred calls do not each instantiate `catch_unwind` for their own
+/// closure type (most of what expanded code costs to build unoptimized).
+#[cfg(debug_assertions)]
 #[inline]
-fn catch(f: &mut dyn FnMut()) -> Option<Payload> {
+fn catch(f: impl FnOnce()) -> Option<Payload> {
+    let mut f = Some(f);
+    catch_dyn(&mut || {
+        if let Some(f) = f.take() {
+            f();
+        }
+    })
+}
+
+#[cfg(debug_assertions)]
+fn catch_dyn(f: &mut dyn FnMut()) -> Option<Payload> {
+    catch_unwind(AssertUnwindSafe(f)).err()
+}
+
+/// Optimized builds: `catch_unwind` on the closure itself, which inlines to
+/// a direct call with a landing pad (the dyn detour would cost LLVM time
+/// to see through in every function).
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+fn catch(f: impl FnOnce()) -> Option<Payload> {
     catch_unwind(AssertUnwindSafe(f)).err()
 }
 
@@ -80,7 +95,7 @@ impl<R> Frame<R> {
     pub fn drain(&mut self, mut pop_and_call: impl FnMut(&mut Self)) {
         loop {
             let frame = &mut *self;
-            match catch(&mut || pop_and_call(frame)) {
+            match catch(|| pop_and_call(frame)) {
                 None => return,
                 Some(payload) => self.panic.replace(payload),
             }
@@ -99,13 +114,8 @@ impl<R> Frame<R> {
     /// out of a `Drop`, so nothing aborts.
     #[inline(always)]
     pub fn call(&mut self, deferred: impl FnOnce(&mut Self)) {
-        let mut deferred = Some(deferred);
         let frame = &mut *self;
-        let panic = catch(&mut || {
-            if let Some(deferred) = deferred.take() {
-                deferred(frame);
-            }
-        });
+        let panic = catch(|| deferred(frame));
         if let Some(payload) = panic {
             self.panic.replace(payload);
         }
@@ -272,7 +282,7 @@ pub fn poll_catching<F: Future>(
     cx: &mut Context<'_>,
 ) -> Poll<Frame<F::Output>> {
     let mut polled = Poll::Pending;
-    let panic = catch(&mut || polled = body.as_mut().poll(cx));
+    let panic = catch(|| polled = body.as_mut().poll(cx));
     match (panic, polled) {
         (None, Poll::Ready(value)) => Poll::Ready(Frame {
             ret: Some(value),
