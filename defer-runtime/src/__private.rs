@@ -30,11 +30,27 @@ pub struct PanicSlot(Option<Payload>);
 /// `FnOnce` bound so a body returning a borrow of `&mut self` type-checks.
 #[inline(always)]
 pub fn run<R>(_: &Marker<R>, body: impl FnOnce() -> R) -> Frame<R> {
-    let mut ret = None;
-    let panic = catch(|| ret = Some(body()));
-    Frame {
-        ret,
-        panic: PanicSlot(panic),
+    #[cfg(not(debug_assertions))]
+    {
+        match catch_unwind(AssertUnwindSafe(body)) {
+            Ok(value) => Frame {
+                ret: Some(value),
+                panic: PanicSlot(None),
+            },
+            Err(payload) => Frame {
+                ret: None,
+                panic: PanicSlot(Some(payload)),
+            },
+        }
+    }
+    #[cfg(debug_assertions)]
+    {
+        let mut ret = None;
+        let panic = catch(|| ret = Some(body()));
+        Frame {
+            ret,
+            panic: PanicSlot(panic),
+        }
     }
 }
 
@@ -124,10 +140,12 @@ impl<R> Frame<R> {
     /// Ends a function that has a return type: its result, or the panic.
     #[inline(always)]
     pub fn finish(self, function: &'static str) -> R {
-        match (self.panic.0, self.ret) {
-            (None, Some(value)) => value,
-            (Some(payload), _) => resume_unwind(payload),
-            (None, None) => missing_result(function),
+        if let Some(payload) = self.panic.0 {
+            resume_unwind(payload)
+        }
+        match self.ret {
+            Some(value) => value,
+            None => missing_result(function),
         }
     }
 }
