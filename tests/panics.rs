@@ -248,3 +248,35 @@ mod diverging_deferred_code {
         assert_eq!(take(), ["closure"]);
     }
 }
+
+/// Bodies that never return normally: a `loop` left only by a panic, and a
+/// function with a return type whose body ends in `panic!`.
+mod diverging_bodies {
+    use super::*;
+
+    #[with_defer]
+    fn loops_until_panic(n: u32) {
+        defer!(log("diverged"));
+        let mut i = 0;
+        loop {
+            i += 1;
+            if i == n {
+                panic!("stop at {n}");
+            }
+        }
+    }
+
+    #[with_defer]
+    fn always_panics() -> i32 {
+        defer!(log("always"));
+        panic!("always")
+    }
+
+    #[test]
+    fn deferred_calls_run_and_the_panic_continues() {
+        common::quiet_panics();
+        assert_eq!(panic_message(|| loops_until_panic(3)), "stop at 3");
+        assert_eq!(panic_message(always_panics), "always");
+        assert_eq!(take(), ["diverged", "always"]);
+    }
+}
