@@ -258,7 +258,9 @@ pub fn expand_body(
     // Pass 1, whose output is dropped: which locals a deferred call in a
     // deeper block or loop names, so that pass 2 adopts them where they are
     // declared (each is one more site).
-    let (pre_adopt, pre_adopt_in_loop) = {
+    let (pre_adopt, pre_adopt_in_loop) = if !census.nested_site {
+        Default::default()
+    } else {
         let mut dry_run = Rewriter::new(scopes.clone(), Shape::Dynamic, Lints::new(options));
         dry_run.guarded_slots = flavor == Flavor::Async;
         dry_run.visit_block_mut(&mut body.clone());

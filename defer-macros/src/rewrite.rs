@@ -1502,8 +1502,13 @@ impl VisitMut for Rewriter<'_> {
 pub struct Census {
     pub sites: usize,
     pub in_loop: bool,
+    /// Some site sits below the body's own block (a nested block, a match
+    /// arm, a loop): only then can pre-adoption be needed.
+    pub nested_site: bool,
     loop_depth: usize,
     nested: usize,
+    /// Blocks and arms entered; the body's block is the first.
+    depth: usize,
 }
 
 impl<'ast> Visit<'ast> for Census {
@@ -1511,7 +1516,18 @@ impl<'ast> Visit<'ast> for Census {
         if Kind::of(mac).is_some() && self.nested == 0 {
             self.sites += 1;
             self.in_loop |= self.loop_depth > 0;
+            self.nested_site |= self.depth > 1 || self.loop_depth > 0;
         }
+    }
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        self.depth += 1;
+        syn::visit::visit_block(self, block);
+        self.depth -= 1;
+    }
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        self.depth += 1;
+        syn::visit::visit_arm(self, arm);
+        self.depth -= 1;
     }
     fn visit_expr(&mut self, expr: &'ast Expr) {
         match expr {
