@@ -602,7 +602,10 @@
 //!   `defer!(|| handler(recover()))`.
 //! - **Adopted locals are references.** After `defer!(f.close())` the body sees
 //!   `f: &mut File`; methods and fields work, but a scalar needs `*x += 1`,
-//!   and a function taking the value needs `*x` or `x.clone()`.
+//!   and a function taking the value needs `*x` or `x.clone()`. The deferred
+//!   code that adopted it gets the value itself (`defer!(|| log(*start))` is
+//!   an error where the body would write `*start`); a later `defer!` naming it
+//!   sees it as the body does, a reference.
 //! - **Adoption starts at the defer, or at the `let`.** A local becomes a
 //!   reference at the `defer!` that names it, or already at its `let` when
 //!   the `defer!` is in a deeper block or a loop; a name bound by a `match`,
@@ -633,6 +636,13 @@
 //! - **A parameter used as the callee is read at exit**: `defer!(f())` with a
 //!   parameter `mut f` that the body reassigns calls the new `f` (Go calls the
 //!   old one). Bind it to a local first: `let g = f; defer!(g());`.
+//! - **A receiver rooted at a parameter is read at exit too**: with
+//!   `defer!(s.out.flush())`, if the body then points `s.out` at another
+//!   buffer, the new one is flushed (Go evaluated the pointer `s.out` at the
+//!   defer). Take it first: `let out = s.out.clone(); defer!(out.flush());`.
+//! - **A receiver evaluated now is held until exit**: in
+//!   `defer!(cell.borrow_mut().close())` the `RefMut` is taken at the defer and
+//!   kept, so a borrow in the body panics; write `defer!(|| cell.borrow_mut().close())`.
 //! - **`recover()` after which `ret` is `None`** panics again, naming the
 //!   function, unless the function returns `()`: Rust has no zero values. Set
 //!   `*ret = Some(..)` in the recovering closure.

@@ -459,3 +459,33 @@ mod closure_arguments {
         );
     }
 }
+
+/// A receiver evaluated at the defer point can be called with `&mut self`.
+mod receiver_evaluated_now_is_mutable {
+    use super::*;
+
+    struct Conn(&'static str);
+    impl Conn {
+        fn close(&mut self) {
+            log(format!("close {}", self.0));
+            self.0 = "closed";
+        }
+    }
+
+    fn make_conn(name: &'static str) -> Conn {
+        log(format!("make {name}"));
+        Conn(name)
+    }
+
+    #[with_defer(allow(call_chain))]
+    fn uses_temporary() {
+        defer!(make_conn("tmp").close());
+        log("body");
+    }
+
+    #[test]
+    fn mut_self_method_on_a_value_made_now() {
+        uses_temporary();
+        assert_eq!(take(), ["make tmp", "body", "close tmp"]);
+    }
+}

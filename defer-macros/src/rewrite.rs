@@ -640,7 +640,12 @@ impl SitePlan {
         let value = hidden("__value");
         let bind_names =
             (0..first_adopted)
-                .map(|index| hidden(&format!("__v{index}")).into_token_stream())
+                // `mut`: a receiver evaluated now may be called with `&mut self`
+                // (`defer!(make_conn().close())`).
+                .map(|index| {
+                    let name = hidden(&format!("__v{index}"));
+                    quote!(mut #name)
+                })
                 .chain(self.declared_at.iter().zip(&self.adopted).map(
                     |(ident, (_, mutable, _))| {
                         if *mutable {
