@@ -289,7 +289,10 @@
 //! it is `None` when the function is not panicking, and anywhere else (a
 //! helper function, a nested closure, the body). Go's reusable handler
 //! `defer handle()` becomes `defer!(|| handle(recover()))`: pass the value in.
-//! After a recover the function returns `ret`.
+//! After a recover the function returns `ret`. Go's type switch on the
+//! recovered value is `p.downcast_ref::<T>()` for a `std::panic::panic_any(value)`
+//! payload, and `p.message()` for `panic!("..")` text; `p.resume()` panics
+//! again with the same payload.
 //!
 //! ```
 //! use fndefer::{defer, recover, with_defer, Panic};
@@ -399,6 +402,10 @@
 //! A `defer!` directly inside a closure of a `#[with_defer]` function is a
 //! compile error; wrap the closure in [`defer_scope!`] instead, and its body
 //! behaves like a `#[with_defer]` function (recover and `|ret|` included).
+//! A deferred function literal with defers of its own,
+//! `defer func() { defer cleanup(); .. }()`, is
+//! `defer!(defer_scope!(|| { defer!(cleanup()); .. })())`: the closure is made
+//! at the defer point and called at exit.
 //! Options go before a `;`: `defer_scope!(allow(loop); move || ..)`.
 //! The closure keeps its kind (`Fn`, `FnMut`, `FnOnce`) and its `Send`-ness,
 //! so it can go to `thread::spawn`, `thread::scope`, iterator adaptors or a
