@@ -49,7 +49,6 @@ pub struct Rewriter<'a> {
     pub planned: Vec<Planned>,
     pub errors: Vec<syn::Error>,
     pub lints: Lints<'a>,
-    loop_depth: usize,
     /// One entry per enclosing `loop {}`: whether it has no way out.
     endless_loops: Vec<bool>,
     /// Inside a closure or async block of the body: `defer!` is an error.
@@ -84,7 +83,6 @@ impl<'a> Rewriter<'a> {
             planned: Vec::new(),
             errors: Vec::new(),
             lints,
-            loop_depth: 0,
             endless_loops: Vec::new(),
             nested: None,
             guarded_slots: false,
@@ -149,7 +147,7 @@ impl<'a> Rewriter<'a> {
         if self.endless_loops.iter().any(|endless| *endless) {
             self.lints
                 .warn(Lint::InfiniteLoop, site.span, lints::INFINITE_LOOP);
-        } else if self.loop_depth > 0 {
+        } else if self.scopes.loops > 0 {
             self.lints.warn(Lint::Loop, site.span, lints::LOOP);
         }
         let code = match site.form {
@@ -1337,7 +1335,7 @@ impl VisitMut for Rewriter<'_> {
                     });
                     let let_id = self.lets;
                     self.lets += 1;
-                    self.let_in_loop.push(self.loop_depth > 0);
+                    self.let_in_loop.push(self.scopes.loops > 0);
                     self.scopes.bind_let(&local.pat, holds_mut_ref, let_id);
                     lets.push((block.stmts.len(), let_id));
                     if self.pre_adopt.contains(&let_id) {
@@ -1434,32 +1432,26 @@ impl VisitMut for Rewriter<'_> {
             }
             Expr::ForLoop(for_loop) => {
                 self.visit_expr_mut(&mut for_loop.expr);
-                self.loop_depth += 1;
                 self.scopes.loops += 1;
                 self.scopes.push();
                 self.scopes.bind_pat(&for_loop.pat, true);
                 self.visit_block_mut(&mut for_loop.body);
                 self.scopes.pop();
-                self.loop_depth -= 1;
                 self.scopes.loops -= 1;
             }
             Expr::While(while_loop) => {
-                self.loop_depth += 1;
                 self.scopes.loops += 1;
                 self.scopes.push();
                 self.visit_expr_mut(&mut while_loop.cond);
                 self.visit_block_mut(&mut while_loop.body);
                 self.scopes.pop();
-                self.loop_depth -= 1;
                 self.scopes.loops -= 1;
             }
             Expr::Loop(loop_expr) => {
-                self.loop_depth += 1;
                 self.scopes.loops += 1;
                 self.endless_loops.push(!can_leave(&loop_expr.body));
                 self.visit_block_mut(&mut loop_expr.body);
                 self.endless_loops.pop();
-                self.loop_depth -= 1;
                 self.scopes.loops -= 1;
             }
             Expr::If(if_expr) => {

@@ -266,20 +266,6 @@ impl<T> Fallible for Option<T> {
     }
 }
 
-/// Deferred blocks and closures must end in `()`, as a Go deferred function's
-/// results are discarded; a value is usually a forgotten `;`.
-#[diagnostic::on_unimplemented(
-    message = "deferred code must end in `()`, not `{Self}`",
-    label = "this value would be discarded",
-    note = "end the deferred block with `;`, or write `let _ = ..;` to discard a result on purpose"
-)]
-pub trait DeferredUnit {}
-impl DeferredUnit for () {}
-
-/// Checks that deferred code ends in `()`.
-#[inline(always)]
-pub fn deferred_unit<T: DeferredUnit>(_: T) {}
-
 /// Marks an adopted `let mut` binding as used mutably, so moving it into a
 /// deferred call's slot does not trip `unused_mut` on the user's `mut`.
 #[inline(always)]
