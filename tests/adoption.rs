@@ -527,6 +527,27 @@ mod pre_adoption {
         }
     }
 
+    /// A destructuring `let`: only the names deferred code uses are adopted
+    /// at the `let`; the others stay plain locals (review §2.10.2).
+    #[with_defer]
+    fn destructured(flag: bool) -> usize {
+        let (a, mut b) = (String::from("a"), 1);
+        if flag {
+            defer!(|| log(format!("deferred {a}")));
+        }
+        b += 1;
+        log(format!("body {a} {b}"));
+        a.len() + b
+    }
+
+    #[test]
+    fn a_destructuring_let_is_adopted_at_the_let() {
+        assert_eq!(destructured(true), 3);
+        assert_eq!(take(), ["body a 2", "deferred a"]);
+        assert_eq!(destructured(false), 3);
+        assert_eq!(take(), ["body a 2"]);
+    }
+
     #[test]
     fn the_rest_of_the_function_keeps_the_local() {
         assert_eq!(outer_local_in_loop(&[1, 2, 3]), 6);

@@ -357,3 +357,40 @@ fn recover_in_a_dynamic_frame() {
     assert_eq!(recover_in_dynamic_frame(2), 4);
     assert_eq!(take(), ["loop 1", "loop 0"]);
 }
+
+/// `recover()` in a closure nested in deferred code is not called directly by
+/// the deferred call: `None`, as in Go, whether or not the closure sits in a
+/// macro's input (review §2.10.1: the token path used to recover there).
+#[with_defer]
+fn recover_in_nested_closure() -> &'static str {
+    defer!(|ret| {
+        let r = (|| recover())();
+        log(format!("nested closure: {}", r.is_some()));
+        if ret.is_none() {
+            *ret = Some("recovered?");
+        }
+    });
+    panic!("x");
+}
+
+#[with_defer]
+fn recover_in_nested_closure_in_macro_input() -> &'static str {
+    defer!(|ret| {
+        log(format!("nested closure in macro: {}", (|| recover())().is_some()));
+        if ret.is_none() {
+            *ret = Some("recovered?");
+        }
+    });
+    panic!("y");
+}
+
+#[test]
+fn recover_in_a_nested_closure_is_none_inside_and_outside_macro_input() {
+    quiet_panics();
+    assert_eq!(panic_message(recover_in_nested_closure), "x");
+    assert_eq!(panic_message(recover_in_nested_closure_in_macro_input), "y");
+    assert_eq!(
+        take(),
+        ["nested closure: false", "nested closure in macro: false"]
+    );
+}
