@@ -1,4 +1,5 @@
-//! `#[with_defer(allow(..))]`: the attribute's arguments.
+//! `#[with_defer(allow(..))]`: the attribute's arguments (also
+//! `defer_scope!(allow(..); ..)`'s).
 
 use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
@@ -65,49 +66,7 @@ impl Parse for Options {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut options = Options::default();
         while !input.is_empty() {
-            let key: Ident = input
-                .call(Ident::parse_any)
-                .map_err(|error| syntax(error.span()))?;
-            if key != "allow" {
-                return Err(syn::Error::new(
-                    key.span(),
-                    format!(
-                        "unknown `with_defer` argument `{key}`; the only argument is \
-                         `allow(..)` with lint names: {}",
-                        lint_names()
-                    ),
-                ));
-            }
-            if !input.peek(syn::token::Paren) {
-                return Err(syntax(input.span()));
-            }
-            let content;
-            syn::parenthesized!(content in input);
-            if content.is_empty() {
-                return Err(syn::Error::new(
-                    key.span(),
-                    format!("`allow()` needs at least one lint name: {}", lint_names()),
-                ));
-            }
-            while !content.is_empty() {
-                // `loop` is a keyword, so accept any identifier-like token.
-                let name: Ident = content
-                    .call(Ident::parse_any)
-                    .map_err(|error| syntax(error.span()))?;
-                let Some(lint) = Lint::from_name(&name.to_string()) else {
-                    return Err(syn::Error::new(
-                        name.span(),
-                        format!("unknown lint `{name}`; the lints are {}", lint_names()),
-                    ));
-                };
-                options.allowed.push(lint);
-                if content.is_empty() {
-                    break;
-                }
-                content
-                    .parse::<Token![,]>()
-                    .map_err(|error| syntax(error.span()))?;
-            }
+            options.parse_entry(input)?;
             if input.is_empty() {
                 break;
             }
@@ -116,6 +75,62 @@ impl Parse for Options {
                 .map_err(|error| syntax(error.span()))?;
         }
         Ok(options)
+    }
+}
+
+impl Options {
+    /// One `allow(..)` entry, as `defer_scope!(allow(loop); || ..)` takes it.
+    pub fn parse_one(input: ParseStream) -> syn::Result<Options> {
+        let mut options = Options::default();
+        options.parse_entry(input)?;
+        Ok(options)
+    }
+
+    fn parse_entry(&mut self, input: ParseStream) -> syn::Result<()> {
+        let key: Ident = input
+            .call(Ident::parse_any)
+            .map_err(|error| syntax(error.span()))?;
+        if key != "allow" {
+            return Err(syn::Error::new(
+                key.span(),
+                format!(
+                    "unknown `with_defer` argument `{key}`; the only argument is \
+                     `allow(..)` with lint names: {}",
+                    lint_names()
+                ),
+            ));
+        }
+        if !input.peek(syn::token::Paren) {
+            return Err(syntax(input.span()));
+        }
+        let content;
+        syn::parenthesized!(content in input);
+        if content.is_empty() {
+            return Err(syn::Error::new(
+                key.span(),
+                format!("`allow()` needs at least one lint name: {}", lint_names()),
+            ));
+        }
+        while !content.is_empty() {
+            // `loop` is a keyword, so accept any identifier-like token.
+            let name: Ident = content
+                .call(Ident::parse_any)
+                .map_err(|error| syntax(error.span()))?;
+            let Some(lint) = Lint::from_name(&name.to_string()) else {
+                return Err(syn::Error::new(
+                    name.span(),
+                    format!("unknown lint `{name}`; the lints are {}", lint_names()),
+                ));
+            };
+            self.allowed.push(lint);
+            if content.is_empty() {
+                break;
+            }
+            content
+                .parse::<Token![,]>()
+                .map_err(|error| syntax(error.span()))?;
+        }
+        Ok(())
     }
 }
 

@@ -1,18 +1,48 @@
 //! Procedural macros of [`fndefer`](https://docs.rs/fndefer). Use them through
 //! that crate: the expanded code calls `::fndefer::__private`.
 //!
-//! One module per stage: [`args`] parses `#[with_defer(..)]`, [`site`] parses
-//! one `defer!`, [`scope`] resolves names, [`rewrite`] analyses and rewrites
-//! the body, [`lints`] makes warnings, [`expand`] assembles the function.
+//! The pipeline, one module per stage, with typed values between them:
+//!
+//! ```text
+//! tokens ─input─▶ Input ─analyze─▶ Analysis ─plan─▶ Plan ─codegen─▶ SiteCode
+//!                   │                                    splice + frame ─▶ tokens
+//!                   └─(fatal)─▶ fallback
+//! ```
+//!
+//! - [`input`]: what is expanded (a function or a `defer_scope!` closure),
+//!   signature checks; [`args`]: `allow(..)`.
+//! - [`analyze`]: one walk of the body that records sites, lets, locals,
+//!   captures and lints, taking each site out and leaving a placeholder;
+//!   [`site`] parses and validates one site, [`lower`] reduces it to data; [`scope`] is Rust's binding
+//!   rules, once; [`syntax`] holds the stateless questions and the rule for
+//!   what nested code each question enters.
+//! - [`plan`]: pure decisions (pre-adoption, who adopts and who shares each
+//!   local, the frame's shape and layout).
+//! - [`codegen`]: per-site registration and exit code; [`recover`]: the
+//!   `recover()` rewrite; [`lints`]: warnings; [`diag`]: error messages.
+//! - [`splice`] puts the code where the placeholders are; [`frame`] builds
+//!   the body closure and the epilogue; [`expand`] runs the stages.
 
+#![forbid(unsafe_code)]
+
+mod analyze;
 mod args;
+mod codegen;
+mod diag;
 mod expand;
+mod fallback;
+mod frame;
+mod input;
 mod lints;
+mod lower;
 #[cfg(test)]
 mod mutation_tests;
-mod rewrite;
+mod plan;
+mod recover;
 mod scope;
 mod site;
+mod splice;
+mod syntax;
 
 use proc_macro::TokenStream;
 
@@ -42,17 +72,9 @@ pub fn errdefer(input: TokenStream) -> TokenStream {
 
 fn outside_with_defer(name: &str, input: TokenStream) -> TokenStream {
     // `#[with_defer]` leaves `defer! { __fndefer_used }` behind each site it
-    // rewrote, so the user's import of the macro counts as used.
-    if input.to_string() == "__fndefer_used" {
+    // dealt with, so the user's import of the macro counts as used.
+    if input.to_string() == diag::USED_SENTINEL {
         return TokenStream::new();
     }
-    let message = format!(
-        "`{name}!` works only directly in the body of a `#[with_defer]` function: add \
-         `#[with_defer]` to the enclosing function, or give a closure its own defer scope \
-         with `defer_scope!(|| {{ .. }})` (a `{name}!` inside another macro's input is \
-         not seen by `#[with_defer]`)"
-    );
-    syn::Error::new(proc_macro2::Span::call_site(), message)
-        .to_compile_error()
-        .into()
+    diag::outside_with_defer(name).to_compile_error().into()
 }

@@ -1,52 +1,85 @@
 //! Warnings on stable Rust: each lint expands to a use of a `#[deprecated]`
 //! constant spanned at the user's token, the only way a proc macro can make
 //! rustc print a warning today. Each is silenced by
-//! `#[with_defer(allow(NAME))]`.
+//! `#[with_defer(allow(NAME))]`. A user's `deny(deprecated)` makes them
+//! errors and `allow(deprecated)` silences them all.
+//!
+//! Detection is data: `analyze` records a [`Warning`] where it sees one;
+//! [`collect`] adds the ones that need the plan and renders them in the
+//! order of the body.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote_spanned};
 
+use crate::analyze::{Analysis, Event};
 use crate::args::{Lint, Options};
+use crate::plan::Plan;
 
-/// Collects the warnings of one expansion.
-pub struct Lints<'a> {
-    options: &'a Options,
-    /// Whether the code is a `defer_scope!` closure (for the hint's syntax).
-    pub in_closure: bool,
-    pub emitted: Vec<TokenStream>,
+/// One warning, before it is rendered.
+#[derive(Clone, Debug)]
+pub struct Warning {
+    pub lint: Lint,
+    pub span: Span,
+    pub message: &'static str,
 }
 
-impl<'a> Lints<'a> {
-    pub fn new(options: &'a Options) -> Self {
-        Lints {
-            options,
-            in_closure: false,
-            emitted: Vec::new(),
+impl Warning {
+    pub fn new(lint: Lint, span: Span, message: &'static str) -> Self {
+        Warning {
+            lint,
+            span,
+            message,
         }
     }
+}
 
-    /// Warns at `span` unless the lint is allowed.
-    pub fn warn(&mut self, lint: Lint, span: Span, message: &str) {
-        if self.options.allows(lint) {
-            return;
-        }
-        let name = lint.name();
-        let note = if self.in_closure {
-            format!("{message} (silence with `defer_scope!(allow({name}); || ..)`)")
-        } else {
-            format!("{message} (silence with `#[with_defer(allow({name}))]`)")
-        };
-        let constant = format_ident!("fndefer_{}", name, span = span);
-        self.emitted.push(quote_spanned! {span=>
-            #[allow(non_upper_case_globals, dead_code)]
-            {
-                #[deprecated(note = #note)]
-                const #constant: u8 = 0;
-                let _: u8 = #constant;
+/// Every warning of the expansion, in the order of the body: each site's
+/// own, and `process::exit` after a site that registered deferred code.
+pub fn collect(analysis: &Analysis, plan: &Plan) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let mut registered = false;
+    for event in &analysis.events {
+        match *event {
+            Event::Let(let_id) => registered |= plan.pre_adoption.contains_key(&let_id),
+            Event::Site(site_id) => {
+                warnings.extend(analysis.sites[site_id].warnings.iter().cloned());
+                registered |= plan.id_of_site[site_id].is_some();
             }
-        });
+            Event::Exit(span) if registered => warnings.push(Warning::new(Lint::Exit, span, EXIT)),
+            Event::Exit(_) => {}
+        }
     }
+    warnings
 }
+
+/// The warnings that are not allowed, as tokens. `in_closure`: the code is
+/// a `defer_scope!` closure (for the hint's syntax).
+pub fn render(warnings: &[Warning], options: &Options, in_closure: bool) -> TokenStream {
+    warnings
+        .iter()
+        .filter(|warning| !options.allows(warning.lint))
+        .map(|warning| {
+            let name = warning.lint.name();
+            let message = warning.message;
+            let note = if in_closure {
+                format!("{message} (silence with `defer_scope!(allow({name}); || ..)`)")
+            } else {
+                format!("{message} (silence with `#[with_defer(allow({name}))]`)")
+            };
+            let span = warning.span;
+            let constant = format_ident!("fndefer_{}", name, span = span);
+            quote_spanned! {span=>
+                #[allow(non_upper_case_globals, dead_code)]
+                {
+                    #[deprecated(note = #note)]
+                    const #constant: u8 = 0;
+                    let _: u8 = #constant;
+                }
+            }
+        })
+        .collect()
+}
+
 pub const LOOP: &str = "`defer!` in a loop queues a call on every iteration; they all run when the \
      function returns, not at the end of the iteration (move the loop body into its own \
      `#[with_defer]` function to clean up per iteration)";

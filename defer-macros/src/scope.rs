@@ -1,64 +1,38 @@
-//! Name resolution for the body: which identifiers are parameters, which are
-//! body locals (and whether a deferred call already adopted them), and which
-//! locals a piece of deferred code names.
+//! Rust's binding rules, once: which constructs open a scope and where each
+//! pattern binds. [`ScopeWalk`] drives both the body's analysis (which
+//! resolves the names deferred code uses) and [`FreeNames`] (which finds
+//! them in a piece of deferred code).
 
-use proc_macro2::{Span, TokenStream, TokenTree};
-use syn::punctuated::Punctuated;
-use syn::visit::{self, Visit};
-use syn::{Expr, Ident, Pat, Token};
+use proc_macro2::{TokenStream, TokenTree};
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, Ident, Pat};
 
-/// Where an adopted local lives once a deferred call took it: field `field`
-/// of the tuple queued by site `site`.
-#[derive(Clone, Copy, Debug)]
-pub struct Adoption {
-    pub site: usize,
-    pub field: usize,
-    pub mutable: bool,
-}
+use crate::syntax::{MacroBody, format_captures};
 
-#[derive(Clone, Copy, Debug)]
-pub enum Binding {
-    /// A function parameter (or `self`): deferred code uses it in place.
-    Param,
-    /// A local of the body: `mutable` when it is lent back as `&mut`,
-    /// `declared_mut` when the user wrote `mut` (and so must see it used);
-    /// `decl` is where the name is declared (the user's `let x`), where
-    /// rustc's suggestions about the binding should point; `let_id` numbers
-    /// the `let` statement that declares it (none for patterns elsewhere).
-    Local {
-        mutable: bool,
-        declared_mut: bool,
-        decl: Span,
-        let_id: Option<usize>,
-        /// Scope depth and loop depth where it is declared: a deferred call
-        /// in a deeper block or loop cannot adopt it there (see
-        /// `Rewriter::pre_adopt`).
-        depth: usize,
-        loops: usize,
-    },
-    /// A local already moved into a deferred call's slot; the name now lends
-    /// it back as `&mut T` / `&T`.
-    Adopted(Adoption),
-}
+/// Identifies one scope instance of a walk, so that a fact recorded in a
+/// scope (a local adopted there) can be checked for visibility later.
+pub type ScopeId = usize;
 
-/// A stack of lexical scopes, innermost last.
-#[derive(Clone)]
-pub struct Scopes {
-    frames: Vec<Vec<(String, Binding)>>,
-    /// How many loops enclose the current point of the body.
+/// A stack of lexical scopes, innermost last, each binding names to `B`.
+pub struct Scopes<B> {
+    frames: Vec<(ScopeId, Vec<(String, B)>)>,
+    opened: usize,
+    /// How many loops enclose the current point.
     pub loops: usize,
 }
 
-impl Scopes {
+impl<B: Clone> Scopes<B> {
     pub fn new() -> Self {
         Scopes {
-            frames: vec![Vec::new()],
+            frames: vec![(0, Vec::new())],
+            opened: 1,
             loops: 0,
         }
     }
 
     pub fn push(&mut self) {
-        self.frames.push(Vec::new());
+        self.frames.push((self.opened, Vec::new()));
+        self.opened += 1;
     }
 
     pub fn pop(&mut self) {
@@ -70,71 +44,145 @@ impl Scopes {
         self.frames.len()
     }
 
-    pub fn bind(&mut self, name: String, binding: Binding) {
-        if let Some(frame) = self.frames.last_mut() {
-            frame.push((name, binding));
+    /// The scopes enclosing the current point, outermost first.
+    pub fn chain(&self) -> Vec<ScopeId> {
+        self.frames.iter().map(|(id, _)| *id).collect()
+    }
+
+    pub fn bind(&mut self, name: String, binding: B) {
+        if let Some((_, names)) = self.frames.last_mut() {
+            names.push((name, binding));
         }
     }
 
-    pub fn bind_pat(&mut self, pat: &Pat, local: bool) {
-        self.bind_pat_holding(pat, local, false);
-    }
-
-    /// Binds a pattern's names. A single name holding a `&mut` (its type says
-    /// so, or it is initialised with `&mut ..`) counts as mutable for
-    /// adoption: it is lent back as `&mut &mut T`, so the body can still
-    /// write through it, as it could before.
-    pub fn bind_pat_holding(&mut self, pat: &Pat, local: bool, holds_mut_ref: bool) {
-        self.bind_names(pat, local, holds_mut_ref, None);
-    }
-
-    /// The names of the `let` statement numbered `let_id`: the `let` can
-    /// carry an attribute for them.
-    pub fn bind_let(&mut self, pat: &Pat, holds_mut_ref: bool, let_id: usize) {
-        self.bind_names(pat, true, holds_mut_ref, Some(let_id));
-    }
-
-    fn bind_names(&mut self, pat: &Pat, local: bool, holds_mut_ref: bool, let_id: Option<usize>) {
-        let holds_mut_ref = holds_mut_ref || typed_mut_ref(pat);
-        let bindings = pat_bindings(pat);
-        let single = bindings.len() == 1;
-        for (ident, mutable) in bindings {
-            let binding = if local {
-                Binding::Local {
-                    mutable: mutable || (single && holds_mut_ref),
-                    declared_mut: mutable,
-                    decl: ident.span(),
-                    let_id,
-                    depth: self.frames.len(),
-                    loops: self.loops,
-                }
-            } else {
-                Binding::Param
-            };
-            self.bind(ident.to_string(), binding);
-        }
-    }
-
-    pub fn lookup(&self, name: &str) -> Option<Binding> {
+    pub fn lookup(&self, name: &str) -> Option<&B> {
         self.frames
             .iter()
             .rev()
-            .flat_map(|frame| frame.iter().rev())
+            .flat_map(|(_, names)| names.iter().rev())
             .find(|(bound, _)| bound == name)
-            .map(|(_, binding)| *binding)
+            .map(|(_, binding)| binding)
     }
 }
 
-/// `x: &mut T`.
-fn typed_mut_ref(pat: &Pat) -> bool {
-    matches!(pat, Pat::Type(typed)
-        if matches!(&*typed.ty, syn::Type::Reference(reference) if reference.mutability.is_some()))
+/// Where a pattern binds its names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum BindAt {
+    /// A `let` statement's pattern; `holds_mut_ref` when it is initialised
+    /// with `&mut ..`.
+    Let { holds_mut_ref: bool },
+    /// Closure parameters, match arms, `for` and `if let` / `while let`.
+    Pattern,
+}
+
+/// The scoping rules, as default methods over a `VisitMut`: a walker
+/// implements `scopes` and `bind`, and calls `scoped_expr` / `scoped_block`
+/// / `scoped_local` from its own visit methods.
+pub trait ScopeWalk: VisitMut {
+    type Binding: Clone;
+
+    fn scopes(&mut self) -> &mut Scopes<Self::Binding>;
+
+    /// Binds the names of `pat` in the innermost scope.
+    fn bind(&mut self, pat: &Pat, at: BindAt);
+
+    /// A match arm's body (after its pattern and guard are bound).
+    fn visit_arm_body(&mut self, body: &mut Expr) {
+        self.visit_expr_mut(body);
+    }
+
+    /// `{ .. }`: one scope for its statements.
+    fn scoped_block(&mut self, block: &mut syn::Block) {
+        self.scopes().push();
+        for stmt in &mut block.stmts {
+            self.visit_stmt_mut(stmt);
+        }
+        self.scopes().pop();
+    }
+
+    /// `let pat = init else { diverge };`: the pattern binds after both.
+    fn scoped_local(&mut self, local: &mut syn::Local) {
+        if let Some(init) = &mut local.init {
+            self.visit_expr_mut(&mut init.expr);
+            if let Some((_, diverge)) = &mut init.diverge {
+                self.visit_expr_mut(diverge);
+            }
+        }
+        let holds_mut_ref = local.init.as_ref().is_some_and(|init| {
+            matches!(&*init.expr, Expr::Reference(reference) if reference.mutability.is_some())
+        });
+        self.bind(&local.pat, BindAt::Let { holds_mut_ref });
+    }
+
+    /// The expressions that open a scope or bind names. Returns false for
+    /// any other expression, which the walker visits as it likes.
+    fn scoped_expr(&mut self, expr: &mut Expr) -> bool {
+        match expr {
+            Expr::Closure(closure) => {
+                self.scopes().push();
+                for input in &closure.inputs {
+                    self.bind(input, BindAt::Pattern);
+                }
+                self.visit_expr_mut(&mut closure.body);
+                self.scopes().pop();
+            }
+            Expr::ForLoop(for_loop) => {
+                self.visit_expr_mut(&mut for_loop.expr);
+                self.scopes().loops += 1;
+                self.scopes().push();
+                self.bind(&for_loop.pat, BindAt::Pattern);
+                self.visit_block_mut(&mut for_loop.body);
+                self.scopes().pop();
+                self.scopes().loops -= 1;
+            }
+            Expr::While(while_loop) => {
+                self.scopes().loops += 1;
+                self.scopes().push();
+                self.visit_expr_mut(&mut while_loop.cond);
+                self.visit_block_mut(&mut while_loop.body);
+                self.scopes().pop();
+                self.scopes().loops -= 1;
+            }
+            Expr::Loop(loop_expr) => {
+                self.scopes().loops += 1;
+                self.visit_block_mut(&mut loop_expr.body);
+                self.scopes().loops -= 1;
+            }
+            Expr::If(if_expr) => {
+                self.scopes().push();
+                self.visit_expr_mut(&mut if_expr.cond);
+                self.visit_block_mut(&mut if_expr.then_branch);
+                self.scopes().pop();
+                if let Some((_, else_branch)) = &mut if_expr.else_branch {
+                    self.visit_expr_mut(else_branch);
+                }
+            }
+            Expr::Match(match_expr) => {
+                self.visit_expr_mut(&mut match_expr.expr);
+                for arm in &mut match_expr.arms {
+                    self.scopes().push();
+                    self.bind(&arm.pat, BindAt::Pattern);
+                    if let Pat::Guard(guard) = &mut arm.pat {
+                        self.visit_expr_mut(&mut guard.guard);
+                    }
+                    self.visit_arm_body(&mut arm.body);
+                    self.scopes().pop();
+                }
+            }
+            Expr::Let(let_expr) => {
+                self.visit_expr_mut(&mut let_expr.expr);
+                self.bind(&let_expr.pat, BindAt::Pattern);
+            }
+            _ => return false,
+        }
+        true
+    }
 }
 
 /// The identifiers a pattern binds, with whether each is `mut`.
 pub fn pat_bindings(pat: &Pat) -> Vec<(Ident, bool)> {
     struct Collect(Vec<(Ident, bool)>);
-    impl<'ast> Visit<'ast> for Collect {
+    impl<'ast> syn::visit::Visit<'ast> for Collect {
         fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
             // `None`, `Ordering::Less` and constants are paths, not bindings;
             // a lone identifier that starts upper-case almost always is one.
@@ -153,44 +201,43 @@ pub fn pat_bindings(pat: &Pat) -> Vec<(Ident, bool)> {
         fn visit_path(&mut self, _: &'ast syn::Path) {}
     }
     let mut collect = Collect(Vec::new());
-    collect.visit_pat(pat);
+    syn::visit::Visit::visit_pat(&mut collect, pat);
     collect.0
-}
-
-/// Whether `name` names a macro from std's formatting family, whose
-/// arguments fndefer evaluates at the defer point.
-pub fn is_format_macro(name: &str) -> bool {
-    matches!(
-        name,
-        "println" | "print" | "eprintln" | "eprint" | "format" | "panic" | "write" | "writeln"
-    )
 }
 
 /// The free identifiers of a piece of code: every single-segment path it uses
 /// that is not bound inside it, in order of first use, with the span of that
-/// use. Idents inside macro input are found by parsing the input as
-/// comma-separated expressions, or failing that by scanning its tokens;
-/// implicit `{name}` captures in string literals count too.
+/// use. Macro input is read as [`MacroBody`]; implicit `{name}` captures in
+/// string literals count too.
 pub struct FreeNames {
-    inner: Vec<Vec<String>>,
+    inner: Scopes<()>,
     pub found: Vec<Ident>,
 }
 
 impl FreeNames {
-    pub fn new() -> Self {
-        FreeNames {
-            inner: vec![Vec::new()],
+    /// The free names of `expr`.
+    pub fn of(expr: &mut Expr) -> Vec<Ident> {
+        let mut names = FreeNames {
+            inner: Scopes::new(),
             found: Vec::new(),
-        }
+        };
+        names.visit_expr_mut(expr);
+        names.found
     }
 
-    fn bound_inside(&self, name: &str) -> bool {
-        self.inner.iter().flatten().any(|bound| bound == name)
+    /// The free names of a closure, its parameters bound.
+    pub fn of_closure(closure: &mut syn::ExprClosure) -> Vec<Ident> {
+        let mut names = FreeNames {
+            inner: Scopes::new(),
+            found: Vec::new(),
+        };
+        names.visit_expr_closure_mut(closure);
+        names.found
     }
 
     fn note(&mut self, ident: &Ident) {
         let name = ident.to_string();
-        if self.bound_inside(&name) {
+        if self.inner.lookup(&name).is_some() {
             return;
         }
         if !self.found.iter().any(|found| *found == name) {
@@ -198,14 +245,7 @@ impl FreeNames {
         }
     }
 
-    fn bind(&mut self, pat: &Pat) {
-        let names = pat_bindings(pat);
-        if let Some(frame) = self.inner.last_mut() {
-            frame.extend(names.into_iter().map(|(ident, _)| ident.to_string()));
-        }
-    }
-
-    pub fn scan_tokens(&mut self, tokens: TokenStream) {
+    fn scan_tokens(&mut self, tokens: TokenStream) {
         let mut after_dot = false;
         for tree in tokens {
             match tree {
@@ -233,221 +273,100 @@ impl FreeNames {
 
     fn scan_format_string(&mut self, lit: &syn::LitStr) {
         for name in format_captures(&lit.value()) {
-            let ident = Ident::new(&name, lit.span());
-            self.note(&ident);
+            self.note(&Ident::new(&name, lit.span()));
         }
     }
 }
 
-/// The names a format string captures implicitly: `{name}`, `{name:?}`,
-/// `{:width$}`, `{:.prec$}`.
-pub fn format_captures(format: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut chars = format.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '}' {
-            continue;
-        }
-        if c != '{' {
-            continue;
-        }
-        if chars.peek() == Some(&'{') {
-            chars.next();
-            continue;
-        }
-        let mut spec = String::new();
-        for c in chars.by_ref() {
-            if c == '}' {
-                break;
-            }
-            spec.push(c);
-        }
-        let (argument, format_spec) = match spec.split_once(':') {
-            Some((argument, format_spec)) => (argument, format_spec),
-            None => (spec.as_str(), ""),
-        };
-        let argument = argument.trim();
-        if is_identifier(argument) {
-            names.push(argument.to_owned());
-        }
-        // `width$` and `.precision$` may name variables too.
-        for piece in format_spec
-            .split('$')
-            .take(format_spec.matches('$').count())
-        {
-            let name: String = piece
-                .chars()
-                .rev()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            if is_identifier(&name) {
-                names.push(name);
-            }
-        }
-    }
-    names
-}
+impl ScopeWalk for FreeNames {
+    type Binding = ();
 
-fn is_identifier(text: &str) -> bool {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) if first == '_' || first.is_alphabetic() => {
-            text != "_" && chars.all(|c| c == '_' || c.is_alphanumeric())
+    fn scopes(&mut self) -> &mut Scopes<()> {
+        &mut self.inner
+    }
+
+    fn bind(&mut self, pat: &Pat, _: BindAt) {
+        for (ident, _) in pat_bindings(pat) {
+            self.inner.bind(ident.to_string(), ());
         }
-        _ => false,
     }
 }
 
-impl<'ast> Visit<'ast> for FreeNames {
-    fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
+impl VisitMut for FreeNames {
+    fn visit_expr_path_mut(&mut self, expr: &mut syn::ExprPath) {
         if expr.qself.is_none()
             && let Some(ident) = expr.path.get_ident()
         {
-            self.note(ident);
+            let ident = ident.clone();
+            self.note(&ident);
             return;
         }
-        visit::visit_expr_path(self, expr);
+        visit_mut::visit_expr_path_mut(self, expr);
     }
 
-    fn visit_block(&mut self, block: &'ast syn::Block) {
-        self.inner.push(Vec::new());
-        for stmt in &block.stmts {
-            self.visit_stmt(stmt);
-        }
-        self.inner.pop();
-    }
-
-    fn visit_local(&mut self, local: &'ast syn::Local) {
-        if let Some(init) = &local.init {
-            self.visit_expr(&init.expr);
-            if let Some((_, diverge)) = &init.diverge {
-                self.visit_expr(diverge);
-            }
-        }
-        self.bind(&local.pat);
-    }
-
-    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
-        self.inner.push(Vec::new());
-        for input in &closure.inputs {
-            self.bind(input);
-        }
-        self.visit_expr(&closure.body);
-        self.inner.pop();
-    }
-
-    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
-        self.inner.push(Vec::new());
-        self.bind(&arm.pat);
-        if let Pat::Guard(guard) = &arm.pat {
-            self.visit_expr(&guard.guard);
-        }
-        self.visit_expr(&arm.body);
-        self.inner.pop();
-    }
-
-    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
-        self.visit_expr(&expr.expr);
-        self.inner.push(Vec::new());
-        self.bind(&expr.pat);
-        self.visit_block(&expr.body);
-        self.inner.pop();
-    }
-
-    fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
-        self.inner.push(Vec::new());
-        self.visit_expr(&expr.cond);
-        self.visit_block(&expr.then_branch);
-        self.inner.pop();
-        if let Some((_, else_branch)) = &expr.else_branch {
-            self.visit_expr(else_branch);
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if !self.scoped_expr(expr) {
+            visit_mut::visit_expr_mut(self, expr);
         }
     }
 
-    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
-        self.inner.push(Vec::new());
-        self.visit_expr(&expr.cond);
-        self.visit_block(&expr.body);
-        self.inner.pop();
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        self.scoped_block(block);
     }
 
-    fn visit_expr_let(&mut self, expr: &'ast syn::ExprLet) {
-        self.visit_expr(&expr.expr);
-        self.bind(&expr.pat);
+    fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        self.scoped_local(local);
     }
 
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        let parsed = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated);
-        match parsed {
-            Ok(args) => {
-                for arg in &args {
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        match MacroBody::of(mac) {
+            MacroBody::Args(mut args) => {
+                for arg in &mut args {
                     match arg {
                         // `name = value` in a format macro names an argument.
                         Expr::Assign(assign) if matches!(&*assign.left, Expr::Path(_)) => {
-                            self.visit_expr(&assign.right)
+                            self.visit_expr_mut(&mut assign.right);
                         }
                         Expr::Lit(syn::ExprLit {
                             lit: syn::Lit::Str(lit),
                             ..
                         }) => self.scan_format_string(lit),
-                        other => self.visit_expr(other),
+                        other => self.visit_expr_mut(other),
                     }
                 }
             }
-            Err(_) => match mac.parse_body_with(syn::Block::parse_within) {
-                Ok(stmts) => {
-                    self.inner.push(Vec::new());
-                    for stmt in &stmts {
-                        self.visit_stmt(stmt);
-                    }
-                    self.inner.pop();
+            MacroBody::Stmts(mut stmts) => {
+                self.inner.push();
+                for stmt in &mut stmts {
+                    self.visit_stmt_mut(stmt);
                 }
-                Err(_) => self.scan_tokens(mac.tokens.clone()),
-            },
+                self.inner.pop();
+            }
+            MacroBody::Tokens => self.scan_tokens(mac.tokens.clone()),
         }
     }
 
     // Nested items cannot see the function's locals.
-    fn visit_item(&mut self, _: &'ast syn::Item) {}
-}
-
-/// Where a place expression (`x`, `x.field`, `(*x).y`) is rooted, if it is a
-/// plain variable.
-pub fn place_root(expr: &Expr) -> Option<&Ident> {
-    match expr {
-        Expr::Path(path) if path.qself.is_none() => path.path.get_ident(),
-        Expr::Field(field) => place_root(&field.base),
-        Expr::Paren(paren) => place_root(&paren.expr),
-        Expr::Group(group) => place_root(&group.expr),
-        Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Deref(_)) => place_root(&unary.expr),
-        _ => None,
-    }
-}
-
-/// Whether a place expression is rooted at a path to an item (a `static`):
-/// `CONFIG.x`, `crate::LOG`.
-pub fn is_item_place(expr: &Expr) -> bool {
-    match expr {
-        Expr::Path(path) => path.qself.is_none() && path.path.segments.len() > 1,
-        Expr::Field(field) => is_item_place(&field.base),
-        Expr::Paren(paren) => is_item_place(&paren.expr),
-        Expr::Group(group) => is_item_place(&group.expr),
-        _ => false,
-    }
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
 /// A name the expansion makes up. `mixed_site` hides it from the user's
 /// local variables, but not from items: `let x` cannot bind where a `static`,
 /// `const` or unit struct `x` is in scope (E0530), so the names also carry a
 /// prefix no one writes by accident.
-pub fn hidden(name: &str) -> Ident {
+pub fn private_ident(name: &str) -> Ident {
     Ident::new(
         &format!("__fndefer_{}", name.trim_start_matches('_')),
-        Span::mixed_site(),
+        proc_macro2::Span::mixed_site(),
     )
+}
+
+/// [`private_ident`] located at a user's token, so that rustc reports what
+/// concerns it there (a wrong `|ret: T|` annotation) and not at the attribute.
+pub fn private_ident_at(name: &str, at: proc_macro2::Span) -> Ident {
+    let mut ident = private_ident(name);
+    ident.set_span(proc_macro2::Span::mixed_site().located_at(at));
+    ident
 }
 
 #[cfg(test)]
@@ -455,10 +374,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn format_captures_finds_inline_names() {
+    fn free_names_skip_what_the_code_binds() {
+        let mut code: Expr = syn::parse_quote!(|| {
+            let local = a + b.len();
+            for item in items {
+                use_it(item, local);
+            }
+            match c {
+                Some(inner) => inner,
+                None => d,
+            };
+            println!("{e} {}", f);
+            (|x| x + g)(1);
+        });
+        let names: Vec<String> = FreeNames::of(&mut code)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
-            format_captures("{a} {{b}} {} {0} {c:?} {:w$} {:.p$} {d:>width$}"),
-            ["a", "c", "w", "p", "d", "width"]
+            names,
+            ["a", "b", "items", "use_it", "c", "d", "e", "f", "g"]
         );
     }
 }

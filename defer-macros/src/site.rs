@@ -3,7 +3,11 @@
 use proc_macro2::Span;
 use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
+use syn::visit::Visit;
 use syn::{Expr, ExprClosure, Macro, MacroDelimiter, Pat};
+
+use crate::diag;
+use crate::syntax::{self, is_format_macro, macro_name, source_text};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -68,17 +72,19 @@ pub enum Form {
 }
 
 pub struct Site {
-    pub kind: Kind,
-    /// The `defer` / `errdefer` path, for spans.
-    pub span: Span,
+    /// The user's `defer` / `errdefer` path: spans, and the import kept used.
     pub path: syn::Path,
     pub form: Form,
 }
 
 impl Site {
+    /// The `defer` / `errdefer` path's span: where the site's warnings go.
+    pub fn span(&self) -> Span {
+        self.path.span()
+    }
+
     pub fn parse(kind: Kind, mac: &Macro) -> syn::Result<Site> {
-        let span = mac.path.span();
-        let form = if let MacroDelimiter::Brace(_) = mac.delimiter {
+        let form = if let MacroDelimiter::Brace(brace_token) = mac.delimiter {
             let stmts = mac.parse_body_with(syn::Block::parse_within)?;
             if stmts.is_empty() {
                 return Err(empty(kind, mac));
@@ -86,13 +92,7 @@ impl Site {
             Form::Block(Expr::Block(syn::ExprBlock {
                 attrs: Vec::new(),
                 label: None,
-                block: syn::Block {
-                    brace_token: match &mac.delimiter {
-                        MacroDelimiter::Brace(brace) => *brace,
-                        _ => syn::token::Brace::default(),
-                    },
-                    stmts,
-                },
+                block: syn::Block { brace_token, stmts },
             }))
         } else {
             if mac.tokens.is_empty() {
@@ -108,8 +108,8 @@ impl Site {
                         return Err(input.error(format!(
                             "remove the `;`: `{name}!({})`; statements go in a block: \
                              `{name}! {{ {}; }}`",
-                            shown(&expr),
-                            shown(&expr)
+                            source_text(&expr),
+                            source_text(&expr)
                         )));
                     }
                 }
@@ -128,8 +128,6 @@ impl Site {
             Site::form_of(kind, expr)?
         };
         Ok(Site {
-            kind,
-            span,
             path: mac.path.clone(),
             form,
         })
@@ -141,13 +139,7 @@ impl Site {
             Expr::Call(call) => Ok(Form::Call(call)),
             Expr::MethodCall(call) => Ok(Form::MethodCall(call)),
             Expr::Macro(mac) => {
-                let is_format = mac
-                    .mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|last| crate::scope::is_format_macro(&last.ident.to_string()));
-                if is_format {
+                if is_format_macro(&macro_name(&mac.mac)) {
                     Ok(Form::FormatMacro(mac.mac))
                 } else {
                     Ok(Form::Block(Expr::Macro(mac)))
@@ -156,48 +148,26 @@ impl Site {
             Expr::Block(_) | Expr::Unsafe(_) => Ok(Form::Block(expr)),
             Expr::Paren(paren) => Site::form_of(kind, *paren.expr),
             Expr::Group(group) => Site::form_of(kind, *group.expr),
-            Expr::Path(path) => Err(syn::Error::new_spanned(
+            Expr::Path(path) => Err(not_a_call(
+                kind,
                 &path,
-                format!(
-                    "`{}!` defers a call, not a value: write `{}!({}())`",
-                    kind.name(),
-                    kind.name(),
-                    quote::ToTokens::to_token_stream(&path)
-                ),
+                &quote::ToTokens::to_token_stream(&path).to_string(),
             )),
             Expr::Field(field) if matches!(field.member, syn::Member::Named(_)) => {
-                Err(syn::Error::new_spanned(
-                    &field,
-                    format!(
-                        "`{}!` defers a call, not a value: write `{}!({}())`",
-                        kind.name(),
-                        kind.name(),
-                        shown(&field)
-                    ),
-                ))
+                Err(not_a_call(kind, &field, &source_text(&field)))
             }
-            Expr::Try(try_expr) => Err(syn::Error::new_spanned(
-                try_expr.question_token,
-                format!(
-                    "`?` cannot leave deferred code: the function is already returning; \
-                     handle the error at exit: `{}!(|| if let Err(e) = {} {{ .. }})`, or \
-                     change the result with `{}!(|ret| ..)`",
-                    kind.name(),
-                    shown(&try_expr.expr),
-                    kind.name()
-                ),
+            Expr::Try(try_expr) => Err(diag::question_mark_in_site(
+                kind,
+                &try_expr.expr,
+                &try_expr.question_token,
             )),
-            Expr::Await(wait) => Err(syn::Error::new_spanned(
-                &wait,
-                "deferred code cannot `.await`: it runs synchronously when the function \
-                 returns (Rust has no async drop); spawn the work or do it before returning",
-            )),
+            Expr::Await(wait) => Err(diag::await_in_deferred_code(&wait)),
             Expr::Let(_) => Err(syn::Error::new_spanned(
                 &expr,
                 format!(
                     "`let` is a statement: write a block, `{}! {{ {}; }}`",
                     kind.name(),
-                    shown(&expr)
+                    source_text(&expr)
                 ),
             )),
             other => Err(syn::Error::new_spanned(
@@ -226,8 +196,7 @@ fn closure_form(kind: Kind, closure: ExprClosure) -> syn::Result<Form> {
         ));
     }
     if let syn::ReturnType::Type(arrow, ty) = &closure.output {
-        let is_unit = matches!(&**ty, syn::Type::Tuple(tuple) if tuple.elems.is_empty());
-        if !is_unit {
+        if !syntax::is_unit(ty) {
             return Err(syn::Error::new_spanned(
                 quote::quote!(#arrow #ty),
                 "deferred code returns `()`: remove the return type",
@@ -263,17 +232,6 @@ fn closure_form(kind: Kind, closure: ExprClosure) -> syn::Result<Form> {
     })
 }
 
-/// Source-like text of `tokens` for a message: `file.close`, not `file . close`.
-pub fn shown(tokens: &impl quote::ToTokens) -> String {
-    let text = tokens.to_token_stream().to_string();
-    text.replace(" . ", ".")
-        .replace(" :: ", "::")
-        .replace(" (", "(")
-        .replace("( ", "(")
-        .replace(" )", ")")
-        .replace(" ,", ",")
-}
-
 fn empty(kind: Kind, mac: &Macro) -> syn::Error {
     let name = kind.name();
     syn::Error::new_spanned(
@@ -283,4 +241,118 @@ fn empty(kind: Kind, mac: &Macro) -> syn::Error {
              a closure `{name}!(|| ..)` or a block `{name}! {{ .. }}`"
         ),
     )
+}
+
+/// `defer!(x)` of a path or field: the value, not a call of it.
+fn not_a_call(kind: Kind, tokens: &impl quote::ToTokens, shown: &str) -> syn::Error {
+    let name = kind.name();
+    syn::Error::new_spanned(
+        tokens,
+        format!("`{name}!` defers a call, not a value: write `{name}!({shown}())`"),
+    )
+}
+
+/// Deferred code ends the deferred call, never the function: no `?`, no
+/// `return value`, no `.await`, no nested `defer!`, no `break`/`continue`
+/// aimed at a loop outside the deferred code. Closures, async blocks and
+/// items inside it are their own code and are not entered.
+pub fn validate_deferred_code(body: &Expr) -> syn::Result<()> {
+    let mut check = DeferredCodeCheck {
+        error: None,
+        enclosing: Vec::new(),
+    };
+    check.visit_expr(body);
+    match check.error {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+struct DeferredCodeCheck {
+    error: Option<syn::Error>,
+    /// The loops (`true`) and labeled blocks of the deferred code around
+    /// the current expression, with their labels.
+    enclosing: Vec<(Option<String>, bool)>,
+}
+
+impl DeferredCodeCheck {
+    /// Whether a `break`/`continue` with this label stays in the code.
+    fn stays(&self, label: Option<&syn::Lifetime>) -> bool {
+        match label {
+            None => self.enclosing.iter().any(|(_, is_loop)| *is_loop),
+            Some(label) => {
+                let name = label.ident.to_string();
+                self.enclosing
+                    .iter()
+                    .any(|(own, _)| own.as_deref() == Some(&*name))
+            }
+        }
+    }
+
+    fn enter(&mut self, label: Option<&syn::Label>, is_loop: bool, expr: &Expr) {
+        let name = label.map(|label| label.name.ident.to_string());
+        self.enclosing.push((name, is_loop));
+        syn::visit::visit_expr(self, expr);
+        self.enclosing.pop();
+    }
+
+    fn site(&mut self, mac: &Macro) -> bool {
+        match Kind::of(mac) {
+            Some(kind) => {
+                self.error = Some(diag::site_in_deferred_code(kind, &mac.path));
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for DeferredCodeCheck {
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        if self.error.is_some() {
+            return;
+        }
+        match expr {
+            Expr::Break(brk) if !self.stays(brk.label.as_ref()) => {
+                self.error = Some(diag::leaves_deferred_code("break", brk.break_token.span));
+            }
+            Expr::Continue(cont) if !self.stays(cont.label.as_ref()) => {
+                self.error = Some(diag::leaves_deferred_code(
+                    "continue",
+                    cont.continue_token.span,
+                ));
+            }
+            Expr::ForLoop(inner) => {
+                // The iterated expression is outside the loop.
+                self.visit_expr(&inner.expr);
+                let label = inner.label.as_ref().map(|l| l.name.ident.to_string());
+                self.enclosing.push((label, true));
+                self.visit_block(&inner.body);
+                self.enclosing.pop();
+            }
+            Expr::While(inner) => self.enter(inner.label.as_ref(), true, expr),
+            Expr::Loop(inner) => self.enter(inner.label.as_ref(), true, expr),
+            Expr::Block(inner) if inner.label.is_some() => {
+                self.enter(inner.label.as_ref(), false, expr);
+            }
+            Expr::Try(try_expr) => {
+                self.error = Some(diag::question_mark_in_deferred_code(
+                    &try_expr.question_token,
+                ));
+            }
+            Expr::Return(ret) if ret.expr.is_some() => {
+                self.error = Some(diag::return_value_in_deferred_code(ret));
+            }
+            Expr::Await(wait) => self.error = Some(diag::await_in_deferred_code(wait)),
+            Expr::Macro(mac) if self.site(&mac.mac) => {}
+            Expr::Closure(_) | Expr::Async(_) => {}
+            _ => syn::visit::visit_expr(self, expr),
+        }
+    }
+    fn visit_stmt_macro(&mut self, mac: &'ast syn::StmtMacro) {
+        if self.error.is_none() {
+            self.site(&mac.mac);
+        }
+    }
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }

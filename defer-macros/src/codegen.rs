@@ -1,0 +1,410 @@
+//! Per-site code from plan data: what the body runs at the defer point (the
+//! registration) and what the epilogue runs at exit.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote, quote_spanned};
+use syn::Expr;
+use syn::spanned::Spanned;
+
+use crate::analyze::{Exit, Lowered, NowValue, Operand, SiteInfo};
+use crate::diag;
+use crate::plan::{FrameLayout, Plan, Shape, SitePlan, Source};
+use crate::recover;
+use crate::scope::{private_ident, private_ident_at};
+use crate::site::{Kind, Param};
+
+/// One planned site's code.
+pub struct SiteCode {
+    pub id: usize,
+    /// `let (__v0, mut x) = __value;`, the borrows of shared locals, then the
+    /// deferred code; runs with `__frame: &mut Frame<R>` in scope.
+    pub exit: TokenStream,
+    pub has_values: bool,
+    pub own_queue: bool,
+    pub on_cancel: bool,
+}
+
+/// What replaces each site of the body (its registration, or its error) and
+/// each planned site's code, in id order.
+pub struct Generated {
+    pub at_site: Vec<TokenStream>,
+    pub at_let: std::collections::BTreeMap<usize, TokenStream>,
+    pub planned: Vec<SiteCode>,
+}
+
+pub fn sites(sites: Vec<SiteInfo>, plan: &Plan) -> Generated {
+    let mut generated = Generated {
+        at_site: Vec::with_capacity(sites.len()),
+        at_let: std::collections::BTreeMap::new(),
+        planned: Vec::with_capacity(plan.sites.len()),
+    };
+    let mut lowered_sites: Vec<Option<(syn::Path, Lowered)>> = Vec::with_capacity(sites.len());
+    for site in sites {
+        match site.outcome {
+            Ok(lowered) => {
+                generated.at_site.push(TokenStream::new());
+                lowered_sites.push(Some((site.path, lowered)));
+            }
+            Err(error) => {
+                generated
+                    .at_site
+                    .push(diag::error_keeping_import_used(&error, &site.path));
+                lowered_sites.push(None);
+            }
+        }
+    }
+    for site_plan in &plan.sites {
+        let code = match site_plan.source {
+            Source::PreAdoption(let_id) => {
+                let body = SiteBody {
+                    now: Vec::new(),
+                    code: TokenStream::new(),
+                    conditioned: false,
+                };
+                let (registration, code) = finish(site_plan, &plan.layout, None, body);
+                generated.at_let.insert(let_id, registration);
+                code
+            }
+            Source::Site(site_id) => {
+                let Some((path, lowered)) = lowered_sites[site_id].take() else {
+                    continue;
+                };
+                let body = lower(site_plan.kind, path.span(), lowered);
+                let (registration, code) = finish(site_plan, &plan.layout, Some(&path), body);
+                generated.at_site[site_id] = registration;
+                code
+            }
+        };
+        generated.planned.push(code);
+    }
+    generated
+}
+
+/// A site's values evaluated now and its deferred code.
+struct SiteBody {
+    now: Vec<TokenStream>,
+    code: TokenStream,
+    /// The code is inside its `errdefer!` failure check already.
+    conditioned: bool,
+}
+
+fn now_name(index: usize) -> syn::Ident {
+    private_ident(&format!("__v{index}"))
+}
+
+/// Generated tokens as a syntax tree node, so that printing it inside the
+/// user's expression adds no defensive parentheses (`Expr::Verbatim` gets
+/// them, and rustc's `unused_parens` then blames the user's code).
+fn now_expr(index: usize) -> Expr {
+    Expr::Path(syn::ExprPath {
+        attrs: Vec::new(),
+        qself: None,
+        path: now_name(index).into(),
+    })
+}
+
+fn operand(expr: &mut Expr, operand: Operand) {
+    if let Operand::Now(index) = operand {
+        *expr = now_expr(index);
+    }
+}
+
+fn lower(kind: Kind, span: proc_macro2::Span, lowered: Lowered) -> SiteBody {
+    let Lowered { now, exit, .. } = lowered;
+    let frame = private_ident("__frame");
+    let mut move_closure = None;
+    let mut conditioned = false;
+    let code = match exit {
+        Exit::DeferredRecover(call) => {
+            // The lint says it all: no `unused_must_use` (whose `let _ =`
+            // help is no valid `defer!` input) on top.
+            quote!(let _ = #call;)
+        }
+        Exit::Call {
+            mut call,
+            callee,
+            args,
+        } => {
+            operand(&mut call.func, callee);
+            for (arg, how) in call.args.iter_mut().zip(args) {
+                operand(arg, how);
+            }
+            quote!(#call;)
+        }
+        Exit::MethodCall {
+            mut call,
+            receiver,
+            args,
+        } => {
+            operand(&mut call.receiver, receiver);
+            for (arg, how) in call.args.iter_mut().zip(args) {
+                operand(arg, how);
+            }
+            quote!(#call;)
+        }
+        Exit::Format {
+            mac,
+            destination,
+            text,
+            args,
+        } => {
+            let name = crate::syntax::macro_name(&mac);
+            let path = &mac.path;
+            let bang = &mac.bang_token;
+            let span = mac.span();
+            let dest = destination.map(|(mut dest, how)| {
+                operand(&mut dest, how);
+                dest
+            });
+            let dest = dest.iter();
+            match text {
+                None => quote_spanned!(span=> #path #bang (#(#dest,)* #(#args),*);),
+                Some(index) => {
+                    let text = now_name(index);
+                    if name == "format" {
+                        quote!(::core::mem::drop(#text);)
+                    } else {
+                        quote_spanned!(span=> #path #bang (#(#dest,)* "{}", #text);)
+                    }
+                }
+            }
+        }
+        Exit::Code {
+            param,
+            mut body,
+            moved,
+        } => {
+            recover::in_deferred_code(&mut body);
+            let (code, is_conditioned) = deferred_code(span, param, &body);
+            conditioned = is_conditioned;
+            if moved {
+                let code = if conditioned {
+                    code
+                } else {
+                    when_failing(kind, span, code)
+                };
+                conditioned = true;
+                let marker = private_ident("__marker");
+                move_closure = Some(quote! {
+                    ::fndefer::__private::deferred(&#marker, move |#frame| { #code })
+                });
+                let stored = now_name(0);
+                quote!(#stored(#frame);)
+            } else {
+                code
+            }
+        }
+    };
+    SiteBody {
+        now: render_now(now, move_closure),
+        code,
+        conditioned,
+    }
+}
+
+fn render_now(now: Vec<NowValue>, move_closure: Option<TokenStream>) -> Vec<TokenStream> {
+    let mut move_closure = move_closure;
+    now.into_iter()
+        .map(|value| match value {
+            NowValue::Expr(expr) => expr.into_token_stream(),
+            NowValue::RecoverNow(expr) => recover::evaluated_now(&expr),
+            NowValue::FormatText { span, args } => {
+                let args = args.iter();
+                quote_spanned! {span=> ::std::format!(#(#args),*) }
+            }
+            NowValue::MoveClosure => move_closure.take().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The user's block or closure body as exit code; whether it is inside its
+/// `errdefer!` failure check already.
+fn deferred_code(span: proc_macro2::Span, param: Param, body: &Expr) -> (TokenStream, bool) {
+    let frame = private_ident("__frame");
+    // An expected type, not a `()` pattern: a non-unit body is reported at
+    // the user's code as "expected `()`, found `T`", and `!` still coerces.
+    let unit = quote_spanned!(body.span()=> ());
+    match param {
+        Param::None => (
+            quote!(#[allow(clippy::let_unit_value)] let _: #unit = #body;),
+            false,
+        ),
+        // The slot is named with a hidden identifier located at the user's
+        // parameter, so a wrong annotation (`|ret: Option<T>|`) is reported
+        // there and not at `#[with_defer]`.
+        Param::Result(pat) => {
+            let at = pat.span();
+            let frame_at = private_ident_at("__frame", at);
+            let slot = quote_spanned!(at=> &mut #frame_at.ret);
+            (
+                quote! {
+                    let #pat = #slot;
+                    #[allow(clippy::let_unit_value)]
+                    let _: #unit = #body;
+                },
+                false,
+            )
+        }
+        // `errdefer!(|e| ..)` runs only when there is an error to hand over.
+        Param::Error(pat) => {
+            let error = private_ident("__error");
+            let error_at = private_ident_at("__error", pat.span());
+            (
+                quote_spanned! {span=>
+                    if let ::core::option::Option::Some(#error) = ::fndefer::__private::error_mut(&mut #frame.ret, &#frame.panic) {
+                        let #pat = #error_at;
+                        #[allow(clippy::let_unit_value)]
+                        let _: #unit = #body;
+                    }
+                },
+                true,
+            )
+        }
+    }
+}
+
+/// Wraps `errdefer!` code in its failure check.
+fn when_failing(kind: Kind, span: proc_macro2::Span, code: TokenStream) -> TokenStream {
+    if kind == Kind::Defer {
+        return code;
+    }
+    let frame = private_ident("__frame");
+    quote_spanned! {span=>
+        if ::fndefer::__private::is_failing(&#frame.ret, &#frame.panic) { #code }
+    }
+}
+
+/// The registration statements and the exit code of one planned site.
+fn finish(
+    site: &SitePlan,
+    layout: &FrameLayout,
+    path: Option<&syn::Path>,
+    body: SiteBody,
+) -> (TokenStream, SiteCode) {
+    let SiteBody {
+        now,
+        code,
+        conditioned,
+    } = body;
+    let code = match path {
+        Some(path) if !conditioned => when_failing(site.kind, path.span(), code),
+        _ => code,
+    };
+    let first_adopted = now.len();
+    let values: Vec<TokenStream> = now
+        .into_iter()
+        .chain(
+            site.adopts
+                .iter()
+                .map(|adopted| adopted.name.to_token_stream()),
+        )
+        .collect();
+    let has_values = !values.is_empty();
+    let slot = layout.slot_in_body(site.id);
+    let queue = layout.queue_in_body(site.id);
+    let variant = FrameLayout::entry_variant(site.id);
+    let entry = private_ident("__Entry");
+    let touched = site
+        .adopts
+        .iter()
+        .filter(|adopted| adopted.touch_mut)
+        .map(|adopted| {
+            let name = &adopted.name;
+            quote!(::fndefer::__private::touch_mut(&mut #name);)
+        });
+    let tuple = quote!((#(#values,)*));
+    let adopted_ref = private_ident("__adopted");
+    let rebinds = site.adopts.iter().enumerate().map(|(index, adopted)| {
+        let field = syn::Index::from(first_adopted + index);
+        lend(
+            &adopted.at_decl,
+            adopted.lent_mut,
+            quote!(#adopted_ref.#field),
+        )
+    });
+    let store = match (layout.shape, has_values, site.adopts.is_empty()) {
+        (Shape::Static, false, _) => quote!(#slot = ::core::option::Option::Some(());),
+        (Shape::Static, true, true) => quote!(#slot = ::core::option::Option::Some(#tuple);),
+        (Shape::Static, true, false) => quote!(let #adopted_ref = #slot.insert(#tuple);),
+        (Shape::Dynamic, false, _) => quote!(#slot.push(#entry::#variant);),
+        (Shape::Dynamic, true, true) => quote!(#slot.push(#entry::#variant(#tuple));),
+        (Shape::Dynamic, true, false) => quote! {
+            let #adopted_ref = #queue.push(#tuple);
+            #slot.push(#entry::#variant);
+        },
+    };
+    let path_used = path.map(diag::keep_import_used);
+    let registration = quote! { #path_used #(#touched)* #store #(#rebinds)* };
+
+    // At exit: the slot's values by name, then borrows of shared locals.
+    let value = private_ident("__value");
+    // `mut`: a receiver evaluated now may be called with `&mut self`
+    // (`defer!(make_conn().close())`).
+    let bind_names = (0..first_adopted)
+        .map(|index| {
+            let name = now_name(index);
+            quote!(mut #name)
+        })
+        .chain(site.adopts.iter().map(|adopted| {
+            let name = &adopted.at_decl;
+            if adopted.lent_mut {
+                quote!(mut #name)
+            } else {
+                quote!(#name)
+            }
+        }));
+    let unpack = if has_values {
+        quote!(#[allow(unused_mut, unused_variables)] let (#(#bind_names,)*) = #value;)
+    } else {
+        TokenStream::new()
+    };
+    // Shared locals: one borrow of each owner's slot, then a borrow of
+    // each field (disjoint), so several names from one owner coexist.
+    let mut owners: Vec<usize> = site.shares.iter().map(|shared| shared.owner).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let borrows = owners.into_iter().map(|owner| {
+        let owned = private_ident(&format!("__owned{owner}"));
+        let access = layout.owner_access(owner);
+        let fields = site
+            .shares
+            .iter()
+            .filter(|shared| shared.owner == owner)
+            .map(|shared| {
+                let field = syn::Index::from(shared.field);
+                lend(&shared.name, shared.lent_mut, quote!(#owned.#field))
+            });
+        // The owner runs after this site (LIFO), so its slot is full.
+        quote! {
+            let ::core::option::Option::Some(#owned) = #access else { return };
+            #(#fields)*
+        }
+    });
+    // The user's deferred code, with names it used before adoption now
+    // bound to references (`&stats` of a borrowed `stats`): clippy's
+    // needless_borrow would blame code that is right as written.
+    let exit = quote! {
+        #[allow(clippy::needless_borrow, clippy::diverging_sub_expression)]
+        { #unpack #(#borrows)* #code }
+    };
+    (
+        registration,
+        SiteCode {
+            id: site.id,
+            exit,
+            has_values,
+            own_queue: site.own_queue,
+            on_cancel: site.on_cancel,
+        },
+    )
+}
+
+/// `let mut x = &mut place;` (so `&mut x` still coerces to `&mut T`) or
+/// `let x = &place;`.
+fn lend(name: &syn::Ident, lent_mut: bool, place: TokenStream) -> TokenStream {
+    if lent_mut {
+        quote!(#[allow(unused_variables, unused_mut)] let mut #name = &mut #place;)
+    } else {
+        quote!(#[allow(unused_variables)] let #name = &#place;)
+    }
+}

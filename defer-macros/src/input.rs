@@ -1,0 +1,385 @@
+//! What is being expanded: a `#[with_defer]` function (its signature
+//! checked) or a `defer_scope!` closure, as one [`Input`] for the pipeline.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Block, Expr, FnArg, ReturnType, Stmt, Type};
+
+use crate::args::Options;
+use crate::syntax::{is_mut_ref_type, is_unit, source_text};
+
+/// Whose body it is: the panic message after a `recover()` without a result
+/// names the function.
+pub enum Owner {
+    Fn(syn::Ident),
+    Closure,
+}
+
+impl Owner {
+    pub fn panic_name(&self) -> String {
+        match self {
+            Owner::Fn(name) => name.to_string(),
+            Owner::Closure => "closure".to_owned(),
+        }
+    }
+}
+
+/// Whether the body is a plain function's or an `async fn`'s.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    Sync,
+    Async,
+}
+
+/// The function's result.
+pub struct Output {
+    pub ty: ReturnType,
+    pub is_unit: bool,
+    /// The written type when it has no failure case (`()`, a number, `bool`,
+    /// `&str`): `errdefer!` is an error at its path. Anything else (an alias,
+    /// a generic) is left to the runtime's `Fallible` trait.
+    pub infallible: Option<String>,
+}
+
+impl Output {
+    pub fn new(ty: ReturnType) -> Output {
+        let is_unit = match &ty {
+            ReturnType::Default => true,
+            ReturnType::Type(_, ty) => is_unit(ty),
+        };
+        let infallible = infallible_output(&ty);
+        Output {
+            ty,
+            is_unit,
+            infallible,
+        }
+    }
+
+    /// The body closure's `-> R`, so `?` and `return` inside it convert to
+    /// the function's type. `impl Trait` cannot be named there and becomes
+    /// `_`; a bare `_` is left out, for inference.
+    pub fn closure_return_type(&self) -> TokenStream {
+        match self.inferable_type() {
+            Some(ty) => {
+                let arrow = match &self.ty {
+                    ReturnType::Type(arrow, _) => *arrow,
+                    ReturnType::Default => Default::default(),
+                };
+                quote!(#arrow #ty)
+            }
+            None => TokenStream::new(),
+        }
+    }
+
+    /// The `R` of an `async fn`'s body future.
+    pub fn future_result_type(&self) -> TokenStream {
+        match (&self.ty, self.inferable_type()) {
+            (ReturnType::Default, _) => quote!(()),
+            (_, Some(ty)) => quote!(#ty),
+            (_, None) => quote!(_),
+        }
+    }
+
+    fn inferable_type(&self) -> Option<Type> {
+        let ReturnType::Type(_, ty) = &self.ty else {
+            return None;
+        };
+        let mut ty = (**ty).clone();
+        struct InferImplTrait;
+        impl VisitMut for InferImplTrait {
+            fn visit_type_mut(&mut self, ty: &mut Type) {
+                if let Type::ImplTrait(_) = ty {
+                    *ty = syn::parse_quote!(_);
+                    return;
+                }
+                visit_mut::visit_type_mut(self, ty);
+            }
+        }
+        InferImplTrait.visit_type_mut(&mut ty);
+        match ty {
+            Type::Infer(_) => None,
+            ty => Some(ty),
+        }
+    }
+}
+
+/// A parameter pattern, as the analysis binds it.
+pub struct Param {
+    pub pat: syn::Pat,
+    pub holds_mut_ref: bool,
+}
+
+/// One body to expand.
+pub struct Input {
+    pub options: Options,
+    pub owner: Owner,
+    pub flavor: Flavor,
+    pub receiver: bool,
+    pub params: Vec<Param>,
+    pub output: Output,
+    pub block: Block,
+}
+
+impl Input {
+    /// The parameters of a function.
+    pub fn fn_params<'a>(inputs: impl Iterator<Item = &'a FnArg>) -> (bool, Vec<Param>) {
+        let mut receiver = false;
+        let mut params = Vec::new();
+        for input in inputs {
+            match input {
+                FnArg::Receiver(_) => receiver = true,
+                FnArg::Typed(typed) => params.push(Param {
+                    pat: (*typed.pat).clone(),
+                    holds_mut_ref: is_mut_ref_type(&typed.ty),
+                }),
+            }
+        }
+        (receiver, params)
+    }
+}
+
+/// The written return type, when it is one with no failure case.
+fn infallible_output(output: &ReturnType) -> Option<String> {
+    fn infallible(ty: &Type) -> bool {
+        match ty {
+            Type::Tuple(tuple) => tuple.elems.is_empty(),
+            Type::Paren(paren) => infallible(&paren.elem),
+            Type::Reference(reference) => {
+                matches!(&*reference.elem, Type::Path(path) if path.qself.is_none()
+                    && path.path.is_ident("str"))
+            }
+            Type::Path(path) if path.qself.is_none() => {
+                path.path.get_ident().is_some_and(|ident| {
+                    matches!(
+                        ident.to_string().as_str(),
+                        "i8" | "i16"
+                            | "i32"
+                            | "i64"
+                            | "i128"
+                            | "isize"
+                            | "u8"
+                            | "u16"
+                            | "u32"
+                            | "u64"
+                            | "u128"
+                            | "usize"
+                            | "f32"
+                            | "f64"
+                            | "bool"
+                            | "char"
+                    )
+                })
+            }
+            _ => false,
+        }
+    }
+    match output {
+        ReturnType::Default => Some("()".to_owned()),
+        ReturnType::Type(_, ty) if infallible(ty) => Some(source_text(ty).replace("& ", "&")),
+        ReturnType::Type(..) => None,
+    }
+}
+
+pub fn check_signature(sig: &syn::Signature) -> syn::Result<()> {
+    if let Some(constness) = &sig.constness {
+        return Err(syn::Error::new_spanned(
+            constness,
+            "`#[with_defer]` cannot go on a `const fn`: deferred calls run at runtime and \
+             catch panics; remove `const` or the attribute",
+        ));
+    }
+    if let ReturnType::Type(_, ty) = &sig.output
+        && let Type::Never(never) = &**ty
+    {
+        return Err(syn::Error::new_spanned(
+            never,
+            "`#[with_defer]` cannot go on a function returning `!`: write `-> ()` \
+             and let the body diverge, or defer in a helper",
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        return Err(syn::Error::new_spanned(
+            variadic,
+            "`#[with_defer]` cannot go on a C-variadic function",
+        ));
+    }
+    Ok(())
+}
+
+/// `fn f(..) -> impl Future<Output = T> { async move { .. } }`: the `T`, when
+/// the body is that one async block (which then gets an `async fn`'s
+/// semantics, cancellation included).
+pub fn async_block_body(function: &mut syn::ItemFn) -> Option<(Type, &mut Block)> {
+    if function.sig.asyncness.is_some() {
+        return None;
+    }
+    let ReturnType::Type(_, return_type) = &function.sig.output else {
+        return None;
+    };
+    let output = future_output(return_type)?;
+    let [Stmt::Expr(Expr::Async(async_block), None)] = function.block.stmts.as_mut_slice() else {
+        return None;
+    };
+    Some((output, &mut async_block.block))
+}
+
+/// `T` of an `impl Future<Output = T>` return type.
+fn future_output(ty: &Type) -> Option<Type> {
+    let Type::ImplTrait(impl_trait) = ty else {
+        return None;
+    };
+    impl_trait.bounds.iter().find_map(|bound| {
+        let syn::TypeParamBound::Trait(bound) = bound else {
+            return None;
+        };
+        let last = bound.path.segments.last()?;
+        if last.ident != "Future" {
+            return None;
+        }
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|arg| match arg {
+            syn::GenericArgument::AssocType(assoc) if assoc.ident == "Output" => {
+                Some(assoc.ty.clone())
+            }
+            _ => None,
+        })
+    })
+}
+
+/// What makes `item` no function with a body: the `;` of a declaration
+/// (`fn f();`), else the item's keyword (`struct`, `impl`, `mod`, ..).
+pub fn not_a_function_at(item: &TokenStream) -> Span {
+    use proc_macro2::{Delimiter, TokenTree};
+    let trees: Vec<TokenTree> = item.clone().into_iter().collect();
+    let is_fn = trees
+        .iter()
+        .any(|tree| matches!(tree, TokenTree::Ident(ident) if ident == "fn"));
+    if let Some(TokenTree::Punct(semi)) = trees.last()
+        && semi.as_char() == ';'
+        && is_fn
+    {
+        return semi.span();
+    }
+    let mut iter = trees.iter().peekable();
+    while let Some(tree) = iter.next() {
+        match tree {
+            // `#[attr]`: skip the bracket group.
+            TokenTree::Punct(punct) if punct.as_char() == '#' => {
+                iter.next();
+            }
+            // `pub(crate)`: skip the parenthesized part.
+            TokenTree::Ident(ident) if ident == "pub" => {
+                if let Some(TokenTree::Group(group)) = iter.peek()
+                    && group.delimiter() == Delimiter::Parenthesis
+                {
+                    iter.next();
+                }
+            }
+            TokenTree::Ident(ident) => return ident.span(),
+            _ => {}
+        }
+    }
+    Span::call_site()
+}
+
+/// `defer_scope!([allow(..);] |args| body)`.
+pub struct ScopedClosure {
+    pub options: Options,
+    pub closure: syn::ExprClosure,
+}
+
+impl syn::parse::Parse for ScopedClosure {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        // `defer_scope!(allow(loop); move || ..)`. A call such as
+        // `defer_scope!(work())` is no options list: it gets the closure error.
+        let is_allow = input
+            .fork()
+            .parse::<syn::Ident>()
+            .is_ok_and(|ident| ident == "allow");
+        let options = if input.peek(syn::Ident)
+            && input.peek2(syn::token::Paren)
+            && (is_allow || input.peek3(syn::Token![;]))
+        {
+            let options = Options::parse_one(input)?;
+            input.parse::<syn::Token![;]>().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    "separate the options from the closure with `;`: \
+                     `defer_scope!(allow(loop); || { .. })`",
+                )
+            })?;
+            options
+        } else {
+            Options::default()
+        };
+        let expr: Expr = input.parse()?;
+        let closure = match expr {
+            Expr::Closure(closure) => closure,
+            other => {
+                return Err(syn::Error::new_spanned(
+                    other,
+                    "`defer_scope!` takes a closure: `defer_scope!(move || { defer!(..); .. })`",
+                ));
+            }
+        };
+        if !input.is_empty() {
+            return Err(input.error("`defer_scope!` takes one closure"));
+        }
+        Ok(ScopedClosure { options, closure })
+    }
+}
+
+impl ScopedClosure {
+    /// The closure's body as an [`Input`].
+    pub fn input(&mut self) -> syn::Result<Input> {
+        if let Some(asyncness) = &self.closure.asyncness {
+            return Err(syn::Error::new_spanned(
+                asyncness,
+                "`defer_scope!` does not take async closures yet; call a `#[with_defer]` \
+                 function from the closure instead",
+            ));
+        }
+        let params = self
+            .closure
+            .inputs
+            .iter()
+            .map(|pat| Param {
+                pat: pat.clone(),
+                holds_mut_ref: false,
+            })
+            .collect();
+        let body = std::mem::replace(&mut *self.closure.body, Expr::Verbatim(TokenStream::new()));
+        let block = match body {
+            Expr::Block(block) if block.label.is_none() && block.attrs.is_empty() => block.block,
+            other => Block {
+                brace_token: Default::default(),
+                stmts: vec![Stmt::Expr(other, None)],
+            },
+        };
+        // Without `-> R`, a body that ends in a value returns it; one that
+        // ends in a statement returns `()` (and so may recover without `ret`).
+        let output = match &self.closure.output {
+            ReturnType::Type(..) => self.closure.output.clone(),
+            ReturnType::Default => {
+                let ends_in_value = matches!(block.stmts.last(), Some(Stmt::Expr(_, None)));
+                if ends_in_value {
+                    syn::parse_quote!(-> _)
+                } else {
+                    ReturnType::Default
+                }
+            }
+        };
+        Ok(Input {
+            options: std::mem::take(&mut self.options),
+            owner: Owner::Closure,
+            flavor: Flavor::Sync,
+            receiver: false,
+            params,
+            output: Output::new(output),
+            block,
+        })
+    }
+}
