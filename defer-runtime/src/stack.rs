@@ -11,17 +11,35 @@ pub const INLINE: usize = 8;
 const SPILL_START: usize = 56;
 
 /// A LIFO stack with [`INLINE`] entries in place before it spills to a `Vec`.
+///
+/// # Invariant
+///
+/// Every method keeps this, also when it panics part-way, and every `unsafe`
+/// block below relies on it:
+///
+/// - **(a)** `inline[..min(len, INLINE)]` are initialised and the rest of
+///   `inline` is not: those slots hold no value the stack owns, so nothing
+///   reads or drops them (a slot popped by [`pop`](Self::pop) still has its
+///   old bytes, but counts as uninitialised).
+/// - **(b)** `len > INLINE` ⇒ `spilled.len() == len - INLINE`, and
+///   `len <= INLINE` ⇒ `spilled` is empty.
+///
+/// So the `i`-th entry pushed (from 0) is `inline[i]` for `i < INLINE` and
+/// `spilled[i - INLINE]` after, and the top is entry `len - 1`. Soundness needs
+/// only (a); (b) is what makes `pop` and `last_mut` return the top entry.
 pub struct SmallStack<T> {
     /// Entries pushed so far, inline and spilled.
     len: usize,
-    /// `inline[..min(len, INLINE)]` are initialised.
+    /// Entries `0..min(len, INLINE)`, initialised: invariant (a).
     inline: [MaybeUninit<T>; INLINE],
-    /// Entries `INLINE..len`.
+    /// Entries `INLINE..len`: invariant (b).
     spilled: Vec<T>,
 }
 
 impl<T> SmallStack<T> {
     /// An empty stack; neither allocates nor writes its inline entries.
+    /// `len == 0` with nothing initialised and `spilled` empty: (a) and (b)
+    /// hold.
     #[inline]
     #[must_use]
     pub const fn new() -> Self {
@@ -66,12 +84,18 @@ impl<T> SmallStack<T> {
             0 => None,
             len if len <= INLINE => {
                 self.len = len - 1;
-                // SAFETY: `inline[len - 1]` is initialised (invariant on
-                // `inline`), and lowering `len` first marks it as moved out,
-                // so it is neither read again nor dropped twice.
+                // SAFETY: the match arm guarantees `1 <= len <= INLINE`, so
+                // `len - 1 < INLINE` and by (a) `inline[len - 1]` is
+                // initialised. Lowering `len` to `len - 1` above moves the
+                // slot out of `inline[..min(len, INLINE)]`, so by (a) it now
+                // counts as uninitialised and is neither read again nor
+                // dropped twice; `spilled` stays empty, so (b) holds too.
                 Some(unsafe { self.inline[len - 1].assume_init_read() })
             }
             _ => {
+                // `len > INLINE`, so by (b) `spilled` holds `len - INLINE >= 1`
+                // entries and its last is the top; after the pop it holds
+                // `len - 1 - INLINE`, which is (b) for the lowered `len`.
                 self.len -= 1;
                 self.spilled.pop()
             }
@@ -86,9 +110,13 @@ impl<T> SmallStack<T> {
         match self.len {
             0 => None,
             len if len <= INLINE => {
-                // SAFETY: `inline[len - 1]` is initialised.
+                // SAFETY: the match arm guarantees `1 <= len <= INLINE`, so
+                // `len - 1 < INLINE` and by (a) `inline[len - 1]` is
+                // initialised. The `&mut` borrows `self`, so nothing can pop
+                // or drop the entry while it is lent out.
                 Some(unsafe { self.inline[len - 1].assume_init_mut() })
             }
+            // `len > INLINE`: by (b) the top is `spilled`'s last entry.
             _ => self.spilled.last_mut(),
         }
     }
@@ -115,9 +143,13 @@ impl<T> Drop for SmallStack<T> {
         // remaining inline entries leak instead of being dropped twice.
         self.len = 0;
         for entry in &mut self.inline[..inline_len] {
-            // SAFETY: `inline[..inline_len]` was initialised and is dropped
-            // exactly once here; `len = 0` above keeps anything else from
-            // touching it again. `spilled` drops itself.
+            // SAFETY: `inline_len = min(len, INLINE)` for the `len` before
+            // it was zeroed, so by (a) exactly `inline[..inline_len]` is
+            // initialised, and the slice bounds keep every `entry` in it.
+            // Each is dropped once, here: `len = 0` above already counts all
+            // of them as gone, so if a destructor panics the entries after it
+            // leak (`MaybeUninit` has no drop glue) rather than being dropped
+            // again. `spilled` drops itself.
             unsafe { entry.assume_init_drop() };
         }
     }
