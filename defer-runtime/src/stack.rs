@@ -55,16 +55,41 @@ impl<T> SmallStack<T> {
     #[inline]
     pub fn push(&mut self, value: T) -> &mut T {
         let index = self.len;
-        self.len = index + 1;
         if index < INLINE {
+            // `len` may go up first: nothing after it can panic (`index <
+            // INLINE` is in bounds, and `MaybeUninit::write` is a plain move),
+            // so `inline[index]` is initialised before anything can observe
+            // the new `len`, and (a) holds; `spilled` stays empty, so (b) does.
+            self.len = index + 1;
             return self.inline[index].write(value);
         }
+        // Spilling can panic (`reserve` and `push`, on capacity overflow), so
+        // `len` goes up only once the entry is in `spilled`: a panic leaves
+        // the stack as it was, rather than counting an entry that is not
+        // there (`pop` would return `None` with `len > 0`, and the inline
+        // entries would never be popped). `index + 1` cannot overflow unless
+        // `T` is zero-sized and `usize::MAX` entries were pushed; it is
+        // checked anyway, before anything changes.
+        //
+        // No test makes this push panic: `Vec::push` panics only on capacity
+        // overflow, which for a zero-sized `T` cannot happen while (b) holds
+        // (capacity `usize::MAX`, `spilled.len() <= usize::MAX - INLINE`),
+        // and otherwise needs a layout over `isize::MAX` bytes, so about that
+        // much memory allocated first (and allocation failure aborts rather
+        // than panics). `the_invariant_holds_through_pushes_and_pops` checks
+        // (b) after every push and pop instead.
+        let new_len = index
+            .checked_add(1)
+            .expect("SmallStack: more than usize::MAX entries");
         if self.spilled.capacity() == 0 {
             self.start_spilling();
         }
         // Inline, not a call per push: a loop past the inline entries
         // usually goes on for a while.
         self.spilled.push(value);
+        // `spilled` held `index - INLINE` entries by (b) and now holds
+        // `new_len - INLINE`: (b) for the new `len`.
+        self.len = new_len;
         let last = self.spilled.len() - 1;
         &mut self.spilled[last]
     }
@@ -186,6 +211,60 @@ mod tests {
         assert_eq!(stack.last_mut().copied(), Some(4));
         stack.push(7);
         assert_eq!(stack.pop(), Some(7));
+    }
+
+    impl<T> SmallStack<T> {
+        /// Asserts invariant (b), and that `len` counts `expected` entries.
+        /// (a) cannot be read back from `MaybeUninit`; the tests check it
+        /// through what `pop`, `last_mut` and `Drop` return and drop, and
+        /// valgrind through the reads.
+        fn check_invariant(&self, expected: usize) {
+            assert_eq!(self.len, expected);
+            assert_eq!(self.spilled.len(), self.len.saturating_sub(INLINE));
+        }
+    }
+
+    #[test]
+    fn the_invariant_holds_through_pushes_and_pops() {
+        // A fixed pseudo-random walk (xorshift) towards a depth that changes
+        // every 32 steps, in and out of the spill region, against a `Vec`
+        // model of the stack.
+        let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+        let mut stack = SmallStack::new();
+        let mut model: Vec<Box<usize>> = Vec::new();
+        let mut target = 0;
+        let mut crossings = 0;
+        for id in 0..4000_usize {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            if id.is_multiple_of(32) {
+                target = (rng >> 32) as usize % (3 * INLINE);
+            }
+            let was_spilled = stack.len() > INLINE;
+            // Three steps in four go towards `target`, the fourth away.
+            let towards = !rng.is_multiple_of(4);
+            let push = (stack.len() < target) == towards;
+            if push {
+                assert_eq!(**stack.push(Box::new(id)), id);
+                model.push(Box::new(id));
+            } else {
+                assert_eq!(stack.pop(), model.pop());
+            }
+            stack.check_invariant(model.len());
+            assert_eq!(stack.last_mut(), model.last_mut());
+            crossings += usize::from(was_spilled != (stack.len() > INLINE));
+        }
+        assert!(
+            crossings > 50,
+            "the walk crossed the spill boundary {crossings} times"
+        );
+        while let Some(entry) = model.pop() {
+            assert_eq!(stack.pop(), Some(entry));
+            stack.check_invariant(model.len());
+        }
+        assert_eq!(stack.pop(), None);
+        stack.check_invariant(0);
     }
 
     /// Counts drops, to check each entry is dropped exactly once.
