@@ -161,20 +161,30 @@ impl<T> SmallStack<T> {
     }
 }
 
+/// Drops the entries left, last pushed first, as a LIFO stack promises: the
+/// spilled ones from the top down, then the inline ones from
+/// `min(len, INLINE) - 1` down to 0.
 impl<T> Drop for SmallStack<T> {
     fn drop(&mut self) {
         let inline_len = self.len.min(INLINE);
         // Mark everything as gone first: if an entry's destructor panics, the
-        // remaining inline entries leak instead of being dropped twice.
+        // inline entries not dropped yet leak instead of being dropped twice.
         self.len = 0;
-        for entry in &mut self.inline[..inline_len] {
+        // Each popped entry is dropped once, at the end of the loop body. If
+        // its destructor panics, the unwind drops the `spilled` field: the
+        // entries still in it, once each (front to back, by `Vec`'s drop).
+        while let Some(entry) = self.spilled.pop() {
+            drop(entry);
+        }
+        for entry in self.inline[..inline_len].iter_mut().rev() {
             // SAFETY: `inline_len = min(len, INLINE)` for the `len` before
             // it was zeroed, so by (a) exactly `inline[..inline_len]` is
             // initialised, and the slice bounds keep every `entry` in it.
-            // Each is dropped once, here: `len = 0` above already counts all
-            // of them as gone, so if a destructor panics the entries after it
-            // leak (`MaybeUninit` has no drop glue) rather than being dropped
-            // again. `spilled` drops itself.
+            // Each is dropped once, here, going down: `len = 0` above already
+            // counts all of them as gone and nothing after this loop reads
+            // `inline`, so if a destructor panics, the entries below it leak
+            // (`MaybeUninit` has no drop glue) rather than being dropped
+            // again.
             unsafe { entry.assume_init_drop() };
         }
     }
@@ -189,7 +199,8 @@ impl<T> Default for SmallStack<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
+    use std::panic::{AssertUnwindSafe, catch_unwind};
     use std::rc::Rc;
 
     #[test]
@@ -265,6 +276,61 @@ mod tests {
         }
         assert_eq!(stack.pop(), None);
         stack.check_invariant(0);
+    }
+
+    /// Logs its id when dropped; panics instead if it is `panics`.
+    struct Logged<'a> {
+        id: usize,
+        log: &'a RefCell<Vec<usize>>,
+        panics: bool,
+    }
+    impl Drop for Logged<'_> {
+        fn drop(&mut self) {
+            self.log.borrow_mut().push(self.id);
+            assert!(!self.panics, "entry {} panics in drop", self.id);
+        }
+    }
+
+    /// Pushes entries `0..pushed` (entry `panicking` panics when dropped),
+    /// pops `popped`, clears the log, drops the stack (catching its panic)
+    /// and returns the ids in the order they were dropped.
+    fn drop_order(pushed: usize, popped: usize, panicking: Option<usize>) -> Vec<usize> {
+        let log = RefCell::new(Vec::new());
+        let mut stack = SmallStack::new();
+        for id in 0..pushed {
+            let panics = panicking == Some(id);
+            stack.push(Logged {
+                id,
+                log: &log,
+                panics,
+            });
+        }
+        for _ in 0..popped {
+            drop(stack.pop());
+        }
+        log.borrow_mut().clear();
+        let unwound = catch_unwind(AssertUnwindSafe(|| drop(stack))).is_err();
+        assert_eq!(unwound, panicking.is_some_and(|id| id < pushed - popped));
+        log.into_inner()
+    }
+
+    #[test]
+    fn drop_is_lifo_across_the_spill_boundary() {
+        assert_eq!(drop_order(12, 3, None), [8, 7, 6, 5, 4, 3, 2, 1, 0]);
+        assert_eq!(drop_order(20, 0, None), (0..20).rev().collect::<Vec<_>>());
+        assert_eq!(drop_order(9, 0, None), [8, 7, 6, 5, 4, 3, 2, 1, 0]);
+        assert_eq!(drop_order(5, 1, None), [3, 2, 1, 0]);
+        assert_eq!(drop_order(4, 4, None), []);
+    }
+
+    #[test]
+    fn a_panicking_drop_leaks_the_inline_rest_and_drops_nothing_twice() {
+        // Inline entry 5 panics: 4..0 are already counted as gone, and leak.
+        assert_eq!(drop_order(12, 0, Some(5)), [11, 10, 9, 8, 7, 6, 5]);
+        assert_eq!(drop_order(6, 0, Some(5)), [5]);
+        // Spilled entry 10 panics: the unwind drops the rest of `spilled`
+        // (by `Vec`'s own drop, front to back), and the inline ones leak.
+        assert_eq!(drop_order(12, 0, Some(10)), [11, 10, 8, 9]);
     }
 
     /// Counts drops, to check each entry is dropped exactly once.
