@@ -14,8 +14,9 @@ const SPILL_START: usize = 56;
 ///
 /// # Invariant
 ///
-/// Every method keeps this, also when it panics part-way, and every `unsafe`
-/// block below relies on it:
+/// Every method keeps this, also when it panics part-way (`Drop` only relies
+/// on it: it zeroes `len` first, so from then on it undercounts), and every
+/// `unsafe` block below relies on it:
 ///
 /// - **(a)** `inline[..min(len, INLINE)]` are initialised and the rest of
 ///   `inline` is not: those slots hold no value the stack owns, so nothing
