@@ -675,6 +675,8 @@
 //!   code runs after the body, while the returned borrow is still alive.
 //!   Return an owned value, or do the update in the body before returning.
 
+#![forbid(unsafe_code)]
+
 extern crate self as fndefer;
 
 /// The macros: `#[with_defer]` on a function, `defer!` and `errdefer!` in its

@@ -6,6 +6,7 @@
 //! the runtime can be versioned together behind the facade.
 
 #![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 mod panic;
 mod stack;
