@@ -376,7 +376,10 @@ fn recover_in_nested_closure() -> &'static str {
 #[with_defer]
 fn recover_in_nested_closure_in_macro_input() -> &'static str {
     defer!(|ret| {
-        log(format!("nested closure in macro: {}", (|| recover())().is_some()));
+        log(format!(
+            "nested closure in macro: {}",
+            (|| recover())().is_some()
+        ));
         if ret.is_none() {
             *ret = Some("recovered?");
         }
