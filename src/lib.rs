@@ -35,8 +35,8 @@
 //! ```
 //!
 //! Nothing is allocated for a function with up to 8 `defer!`s outside loops:
-//! the macro turns the function into straight-line code with one bitmask and
-//! one slot per `defer!` (see [Performance](#performance)).
+//! the macro turns the function into straight-line code with one `Option`
+//! slot per `defer!` (see [Performance](#performance)).
 //!
 //! # Semantics: Go rule → fndefer rule
 //!
@@ -548,11 +548,13 @@
 //! # Performance
 //!
 //! A function with at most 8 `defer!`s, none in a loop, gets a *static
-//! frame*: one `Option` slot per site and a `u8` bitmask, no heap allocation,
-//! and the deferred code open-coded after the body (Go's open-coded defers do
-//! the same). A `defer!` in a loop, or more than 8, gets a *dynamic frame*: a
-//! stack of site ids and one typed queue per site, 8 entries inline before
-//! spilling to the heap — no `Box<dyn FnOnce>` per call. The measurements,
+//! frame*: one `Option` slot per site, whose discriminant is the site's "ran"
+//! bit (Go's open-coded defers keep a `u8` of the same bits), no heap
+//! allocation, and the deferred code open-coded after the body. A `defer!` in
+//! a loop, or more than 8, gets a *dynamic frame*: one stack of a generated
+//! per-site enum whose variants carry each site's values (a site that adopts
+//! locals keeps them in a queue of its own, since the body borrows them), 8
+//! entries inline before spilling to the heap — no `Box<dyn FnOnce>` per call. The measurements,
 //! against hand-written cleanup, scopeguard, a `Vec<Box<dyn FnOnce()>>` and
 //! Go, are in `docs/BENCHMARKS.md` in the repository.
 //!

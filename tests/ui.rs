@@ -1,13 +1,10 @@
-//! Compile-time diagnostics (DESIGN.md, Diagnostics): every misuse fails with
+//! Compile-time diagnostics (the design's Diagnostics section): every misuse fails with
 //! an error at the user's token that says what to write instead, every lint
 //! warns at the site and is silenced by `#[with_defer(allow(..))]`.
 //!
 //! Warnings are pinned as `compile_fail` cases with `#![deny(deprecated)]`
 //! (the lints are `#[deprecated]` constants), so the `.stderr` shows them.
 //! Regenerate with `TRYBUILD=overwrite cargo test --test ui`.
-//!
-//! `tests/ui/pending/` holds cases for diagnostics not implemented yet (they
-//! still compile today): move one to `fail/` once it fails.
 
 #[test]
 fn ui() {
