@@ -290,6 +290,29 @@ fn finish(
         Some(path) if !conditioned => when_failing(site.kind, path.span(), code),
         _ => code,
     };
+    let has_values = !now.is_empty() || !site.adopts.is_empty();
+    let exit = exit(site, layout, now.len(), code);
+    let registration = registration(site, layout, path, now);
+    (
+        registration,
+        SiteCode {
+            id: site.id,
+            exit,
+            has_values,
+            own_queue: site.own_queue,
+            on_cancel: site.on_cancel,
+        },
+    )
+}
+
+/// At the defer point: the values evaluated now and the adopted locals go
+/// into the slot, and each adopted local is lent back under its name.
+fn registration(
+    site: &SitePlan,
+    layout: &FrameLayout,
+    path: Option<&syn::Path>,
+    now: Vec<TokenStream>,
+) -> TokenStream {
     let first_adopted = now.len();
     let values: Vec<TokenStream> = now
         .into_iter()
@@ -299,9 +322,7 @@ fn finish(
                 .map(|adopted| adopted.name.to_token_stream()),
         )
         .collect();
-    let has_values = !values.is_empty();
     let slot = layout.slot_in_body(site.id);
-    let queue = layout.queue_in_body(site.id);
     let variant = FrameLayout::entry_variant(site.id);
     let entry = private_ident("__Entry");
     let touched = site
@@ -322,25 +343,31 @@ fn finish(
             quote!(#adopted_ref.#field),
         )
     });
-    let store = match (layout.shape, has_values, site.adopts.is_empty()) {
-        (Shape::Static, false, _) => quote!(#slot = ::core::option::Option::Some(());),
-        (Shape::Static, true, true) => quote!(#slot = ::core::option::Option::Some(#tuple);),
-        (Shape::Static, true, false) => quote!(let #adopted_ref = #slot.insert(#tuple);),
-        (Shape::Dynamic, false, _) => quote!(#slot.push(#entry::#variant);),
-        (Shape::Dynamic, true, true) => quote!(#slot.push(#entry::#variant(#tuple));),
-        (Shape::Dynamic, true, false) => quote! {
-            let #adopted_ref = #queue.push(#tuple);
-            #slot.push(#entry::#variant);
-        },
+    let store = match (layout.shape, values.is_empty(), site.adopts.is_empty()) {
+        (Shape::Static, true, _) => quote!(#slot = ::core::option::Option::Some(());),
+        (Shape::Static, false, true) => quote!(#slot = ::core::option::Option::Some(#tuple);),
+        (Shape::Static, false, false) => quote!(let #adopted_ref = #slot.insert(#tuple);),
+        (Shape::Dynamic, true, _) => quote!(#slot.push(#entry::#variant);),
+        (Shape::Dynamic, false, true) => quote!(#slot.push(#entry::#variant(#tuple));),
+        (Shape::Dynamic, false, false) => {
+            let queue = layout.queue_in_body(site.id);
+            quote! {
+                let #adopted_ref = #queue.push(#tuple);
+                #slot.push(#entry::#variant);
+            }
+        }
     };
     let path_used = path.map(diag::keep_import_used);
-    let registration = quote! { #path_used #(#touched)* #store #(#rebinds)* };
+    quote! { #path_used #(#touched)* #store #(#rebinds)* }
+}
 
-    // At exit: the slot's values by name, then borrows of shared locals.
+/// At exit: the slot's values by name, then borrows of shared locals, then
+/// the deferred code.
+fn exit(site: &SitePlan, layout: &FrameLayout, now_count: usize, code: TokenStream) -> TokenStream {
     let value = private_ident("__value");
     // `mut`: a receiver evaluated now may be called with `&mut self`
     // (`defer!(make_conn().close())`).
-    let bind_names = (0..first_adopted)
+    let bind_names = (0..now_count)
         .map(|index| {
             let name = now_name(index);
             quote!(mut #name)
@@ -353,7 +380,7 @@ fn finish(
                 quote!(#name)
             }
         }));
-    let unpack = if has_values {
+    let unpack = if now_count + site.adopts.len() > 0 {
         quote!(#[allow(unused_mut, unused_variables)] let (#(#bind_names,)*) = #value;)
     } else {
         TokenStream::new()
@@ -383,20 +410,10 @@ fn finish(
     // The user's deferred code, with names it used before adoption now
     // bound to references (`&stats` of a borrowed `stats`): clippy's
     // needless_borrow would blame code that is right as written.
-    let exit = quote! {
+    quote! {
         #[allow(clippy::needless_borrow, clippy::diverging_sub_expression)]
         { #unpack #(#borrows)* #code }
-    };
-    (
-        registration,
-        SiteCode {
-            id: site.id,
-            exit,
-            has_values,
-            own_queue: site.own_queue,
-            on_cancel: site.on_cancel,
-        },
-    )
+    }
 }
 
 /// `let mut x = &mut place;` (so `&mut x` still coerces to `&mut T`) or

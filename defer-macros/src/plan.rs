@@ -146,53 +146,10 @@ pub fn frame(analysis: &Analysis, guarded: bool) -> Plan {
                 }
                 site_plan
             }
-            Event::Site(site_id) => {
-                let site = &analysis.sites[site_id];
-                let Ok(lowered) = &site.outcome else {
-                    continue;
-                };
-                plan.id_of_site[site_id] = Some(id);
-                let scope = *site.scopes.last().unwrap_or(&0);
-                let mut site_plan = new_site(
-                    id,
-                    Source::Site(site_id),
-                    site.kind,
-                    lowered.now.len(),
-                    !lowered.uses_parameter,
-                );
-                let mut new_adoptions = Vec::new();
-                for capture in &lowered.captures {
-                    let visible = adoptions.get(&capture.local).and_then(|list| {
-                        list.iter().rev().find(|a| site.scopes.contains(&a.scope))
-                    });
-                    match visible {
-                        Some(adoption) => {
-                            if !site_plan.shares.iter().any(|s| s.name == capture.ident) {
-                                site_plan.shares.push(SharedLocal {
-                                    name: capture.ident.clone(),
-                                    owner: adoption.owner,
-                                    field: adoption.field,
-                                    lent_mut: adoption.lent_mut,
-                                });
-                            }
-                        }
-                        None => {
-                            let adoption = adopt(
-                                &mut plan,
-                                &mut site_plan,
-                                analysis,
-                                capture.local,
-                                &capture.ident,
-                            );
-                            new_adoptions.push((capture.local, Adoption { scope, ..adoption }));
-                        }
-                    }
-                }
-                for (local, adoption) in new_adoptions {
-                    adoptions.entry(local).or_default().push(adoption);
-                }
-                site_plan
-            }
+            Event::Site(site_id) => match plan_site(&mut plan, &mut adoptions, analysis, site_id) {
+                Some(site_plan) => site_plan,
+                None => continue,
+            },
             Event::Exit(_) => continue,
         };
         plan.sites.push(site_plan);
@@ -204,6 +161,60 @@ pub fn frame(analysis: &Analysis, guarded: bool) -> Plan {
         }
     }
     plan
+}
+
+/// A site that lowered: each local it captures is shared when an earlier
+/// site's adoption of it is visible here, else adopted.
+fn plan_site(
+    plan: &mut Plan,
+    adoptions: &mut BTreeMap<LocalId, Vec<Adoption>>,
+    analysis: &Analysis,
+    site_id: SiteId,
+) -> Option<SitePlan> {
+    let site = &analysis.sites[site_id];
+    let lowered = site.outcome.as_ref().ok()?;
+    let id = plan.sites.len();
+    plan.id_of_site[site_id] = Some(id);
+    let scope = *site.scopes.last().unwrap_or(&0);
+    let mut site_plan = new_site(
+        id,
+        Source::Site(site_id),
+        site.kind,
+        lowered.now.len(),
+        !lowered.uses_parameter,
+    );
+    let mut new_adoptions = Vec::new();
+    for capture in &lowered.captures {
+        let visible = adoptions
+            .get(&capture.local)
+            .and_then(|list| list.iter().rev().find(|a| site.scopes.contains(&a.scope)));
+        match visible {
+            Some(adoption) => {
+                if !site_plan.shares.iter().any(|s| s.name == capture.ident) {
+                    site_plan.shares.push(SharedLocal {
+                        name: capture.ident.clone(),
+                        owner: adoption.owner,
+                        field: adoption.field,
+                        lent_mut: adoption.lent_mut,
+                    });
+                }
+            }
+            None => {
+                let adoption = adopt(
+                    plan,
+                    &mut site_plan,
+                    analysis,
+                    capture.local,
+                    &capture.ident,
+                );
+                new_adoptions.push((capture.local, Adoption { scope, ..adoption }));
+            }
+        }
+    }
+    for (local, adoption) in new_adoptions {
+        adoptions.entry(local).or_default().push(adoption);
+    }
+    Some(site_plan)
 }
 
 fn new_site(id: usize, source: Source, kind: Kind, now_count: usize, on_cancel: bool) -> SitePlan {
