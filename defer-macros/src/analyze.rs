@@ -10,6 +10,7 @@ use syn::{Expr, Ident, Macro, Pat, Stmt};
 
 use crate::args::Lint;
 use crate::diag::{self, Nested};
+use crate::imports::Names;
 use crate::lints::{self, Warning};
 use crate::lower::Lowering;
 pub use crate::lower::{Capture, Exit, Lowered, NowValue, Operand};
@@ -124,6 +125,7 @@ pub struct Parameter<'a> {
 /// `infallible`: the written result type when it has no failure case, for
 /// which `errdefer!` is an error at its path.
 pub fn body(
+    names: Names,
     receiver: bool,
     params: &[Parameter],
     params_are_locals: bool,
@@ -131,6 +133,7 @@ pub fn body(
     block: &mut syn::Block,
 ) -> Analysis {
     let mut analyzer = Analyzer {
+        names,
         infallible,
         scopes: Scopes::new(),
         analysis: Analysis {
@@ -160,6 +163,7 @@ pub fn body(
 }
 
 struct Analyzer<'a> {
+    names: Names,
     infallible: Option<&'a str>,
     scopes: Scopes<Resolved>,
     analysis: Analysis,
@@ -227,6 +231,7 @@ impl Analyzer<'_> {
                     warnings.push(Warning::new(Lint::Loop, site.span(), lints::LOOP));
                 }
                 let mut lowering = Lowering {
+                    names: self.names,
                     scopes: &self.scopes,
                     now: Vec::new(),
                     captures: Vec::new(),
@@ -312,7 +317,7 @@ impl ScopeWalk for Analyzer<'_> {
     /// `Some(_) => defer!(..),` is a site like a statement.
     fn visit_arm_body(&mut self, body: &mut Expr) {
         if self.nested.is_none()
-            && let Some((kind, mac)) = syntax::site_of_expr(body)
+            && let Some((kind, mac)) = syntax::site_of_expr(body, self.names)
         {
             let mac = mac.clone();
             *body = self.site(kind, &mac, Position::Expression, None);
@@ -334,7 +339,7 @@ impl VisitMut for Analyzer<'_> {
                 &mut stmts[index],
                 Stmt::Expr(Expr::Verbatim(TokenStream::new()), None),
             );
-            if let Some((kind, mac)) = syntax::site_of_stmt(&stmt) {
+            if let Some((kind, mac)) = syntax::site_of_stmt(&stmt, self.names) {
                 let mac = mac.clone();
                 let placeholder = self.site(kind, &mac, Position::Statement, None);
                 block.stmts.push(Stmt::Expr(placeholder, None));
@@ -368,7 +373,7 @@ impl VisitMut for Analyzer<'_> {
             // match arms are handled before): `defer!(..)?`, `defer!(..) + x`.
             // The whole `defer!(..)?` is replaced, so `?` on `()` adds no error.
             Expr::Try(try_expr) if self.nested.is_none() => {
-                if let Some((kind, mac)) = syntax::site_of_expr(&try_expr.expr) {
+                if let Some((kind, mac)) = syntax::site_of_expr(&try_expr.expr, self.names) {
                     let mac = mac.clone();
                     *expr = self.site(kind, &mac, Position::Expression, Some(true));
                 } else {
@@ -376,12 +381,12 @@ impl VisitMut for Analyzer<'_> {
                 }
             }
             Expr::Macro(mac) => {
-                if let Some(kind) = Kind::of(&mac.mac) {
+                if let Some(kind) = Kind::of(&mac.mac, self.names) {
                     let mac = mac.mac.clone();
                     *expr = self.site(kind, &mac, Position::Expression, Some(false));
                 }
             }
-            Expr::Call(_) if is_recover_call(expr) => {
+            Expr::Call(_) if is_recover_call(expr, self.names) => {
                 self.analysis.errors.push(diag::recover_outside(expr));
             }
             Expr::Call(call) => {
@@ -410,7 +415,7 @@ impl VisitMut for Analyzer<'_> {
                 self.nested = outer;
             }
             Expr::Loop(loop_expr) => {
-                self.endless_loops.push(!syntax::can_leave(&loop_expr.body));
+                self.endless_loops.push(!syntax::can_leave(&loop_expr.body, self.names));
                 self.scoped_expr(expr);
                 self.endless_loops.pop();
             }
@@ -434,7 +439,7 @@ mod tests {
     use super::*;
 
     fn analyse(mut block: syn::Block) -> Analysis {
-        body(false, &[], false, None, &mut block)
+        body(Names::FNDEFER, false, &[], false, None, &mut block)
     }
 
     #[test]

@@ -8,6 +8,7 @@ use syn::spanned::Spanned;
 
 use crate::analyze::{Exit, Lowered, NowValue, Operand, SiteInfo};
 use crate::diag;
+use crate::imports::Names;
 use crate::plan::{FrameLayout, Plan, Shape, SitePlan, Source};
 use crate::recover;
 use crate::scope::{private_ident, private_ident_at};
@@ -32,7 +33,7 @@ pub struct Generated {
     pub planned: Vec<SiteCode>,
 }
 
-pub fn sites(sites: Vec<SiteInfo>, plan: &Plan) -> Generated {
+pub fn sites(sites: Vec<SiteInfo>, plan: &Plan, names: Names) -> Generated {
     let mut generated = Generated {
         at_site: Vec::with_capacity(sites.len()),
         at_let: std::collections::BTreeMap::new(),
@@ -69,7 +70,7 @@ pub fn sites(sites: Vec<SiteInfo>, plan: &Plan) -> Generated {
                 let Some((path, lowered)) = lowered_sites[site_id].take() else {
                     continue;
                 };
-                let body = lower(site_plan.kind, path.span(), lowered);
+                let body = lower(site_plan.kind, path.span(), lowered, names);
                 let (registration, code) = finish(site_plan, &plan.layout, Some(&path), body);
                 generated.at_site[site_id] = registration;
                 code
@@ -109,7 +110,7 @@ fn operand(expr: &mut Expr, operand: Operand) {
     }
 }
 
-fn lower(kind: Kind, span: proc_macro2::Span, lowered: Lowered) -> SiteBody {
+fn lower(kind: Kind, span: proc_macro2::Span, lowered: Lowered, names: Names) -> SiteBody {
     let Lowered { now, exit, .. } = lowered;
     let frame = private_ident("__frame");
     let mut move_closure = None;
@@ -174,7 +175,7 @@ fn lower(kind: Kind, span: proc_macro2::Span, lowered: Lowered) -> SiteBody {
             mut body,
             moved,
         } => {
-            recover::in_deferred_code(&mut body);
+            recover::in_deferred_code(&mut body, names);
             let (code, is_conditioned) = deferred_code(span, param, &body);
             conditioned = is_conditioned;
             if moved {

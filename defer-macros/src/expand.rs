@@ -7,11 +7,12 @@ use quote::{ToTokens, quote};
 use syn::{Block, Expr, ItemFn, Stmt};
 
 use crate::args::{Lint, Options};
+use crate::imports::Names;
 use crate::input::{self, Flavor, Input, Output, Owner, ScopedClosure};
 use crate::{analyze, codegen, fallback, frame, lints, plan, splice};
 
 /// `#[with_defer]` on a function.
-pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
+pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenStream {
     // Errors that still leave a function to expand: the function is expanded
     // anyway, so its sites and adopted locals raise no errors of their own.
     let mut errors = TokenStream::new();
@@ -32,12 +33,12 @@ pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
                  or a trait method with a default body); for a closure use \
                  `defer_scope!(|| { .. })`",
             );
-            let stripped = fallback::expand(&error, item);
+            let stripped = fallback::expand(&error, item, names);
             return quote!(#errors #stripped);
         }
     };
     if let Err(error) = input::check_signature(&function.sig) {
-        let stripped = fallback::expand(&error, item);
+        let stripped = fallback::expand(&error, item, names);
         return quote!(#errors #stripped);
     }
     // `#[with_defer] #[with_defer] fn ..`: this (the outer) one expands, the
@@ -72,7 +73,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
             },
             block: std::mem::replace(block, empty_block()),
         };
-        *block = body(input);
+        *block = body(input, names);
         let function = function.to_token_stream();
         return quote!(#errors #function);
     }
@@ -89,13 +90,13 @@ pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
         output: Output::new(function.sig.output.clone()),
         block: std::mem::replace(&mut *function.block, empty_block()),
     };
-    *function.block = body(input);
+    *function.block = body(input, names);
     quote!(#errors #function)
 }
 
 /// `defer_scope!(|args| body)`: a closure whose body has the semantics of a
 /// `#[with_defer]` function (Go's function literals have their own defers).
-pub fn defer_scope(tokens: TokenStream) -> TokenStream {
+pub fn defer_scope(tokens: TokenStream, names: Names) -> TokenStream {
     let mut scoped = match syn::parse2::<ScopedClosure>(tokens) {
         Ok(scoped) => scoped,
         Err(error) => return error.to_compile_error(),
@@ -106,7 +107,7 @@ pub fn defer_scope(tokens: TokenStream) -> TokenStream {
     };
     // A closure's `errdefer!` is checked by the trait, as an alias would be.
     input.output.infallible = None;
-    let block = body(input);
+    let block = body(input, names);
     scoped.closure.body = Box::new(Expr::Block(syn::ExprBlock {
         attrs: Vec::new(),
         label: None,
@@ -117,7 +118,7 @@ pub fn defer_scope(tokens: TokenStream) -> TokenStream {
 
 /// The pipeline for one body. Never fails: problems become
 /// `compile_error!` at the user's tokens, inside an otherwise valid body.
-fn body(input: Input) -> Block {
+fn body(input: Input, names: Names) -> Block {
     let Input {
         options,
         owner,
@@ -146,6 +147,7 @@ fn body(input: Input) -> Block {
         })
         .collect();
     let analysis = analyze::body(
+        names,
         receiver,
         &parameters,
         flavor == Flavor::Async,
@@ -173,7 +175,7 @@ fn body(input: Input) -> Block {
         .iter()
         .map(|site| site.position)
         .collect::<Vec<_>>();
-    let generated = codegen::sites(analysis.sites, &plan);
+    let generated = codegen::sites(analysis.sites, &plan, names);
     splice::body(
         &mut body,
         splice::Splice {
@@ -204,5 +206,52 @@ fn empty_block() -> Block {
     Block {
         brace_token: Default::default(),
         stmts: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod profile {
+    #[test]
+    #[ignore]
+    fn expansion_profile() {
+        let shapes = [
+            "pub fn f0(c: &Cell<u64>, x: u64) -> Result<u64, Error> { defer!(bump(c, x + 1)); if x == 1 { return Ok(0); } let y = check(x)?; Ok(y * 2) }",
+            "pub fn f1(c: &Cell<u64>, x: u64) -> u64 { defer!(bump(c, x)); let mut total = x; defer! { c.set(c.get() + 1); } if x > 100 { return total; } for k in 0..x { total += k; if total > 1000 { return total; } } total + 1 }",
+            "pub fn f2(x: u64) -> Result<u64, Error> { defer!(|ret| { if let Some(Err(e)) = ret { e.1 = true; } }); let y = check(x)?; let z = check(y - 1)?; Ok(y + z) }",
+            "pub fn f3(c: &Cell<u64>, n: u64) { for k in 0..n { defer!(bump(c, k + 1)); } }",
+        ];
+        let items: Vec<proc_macro2::TokenStream> = shapes.iter().map(|s| s.parse().unwrap()).collect();
+        let n: usize = std::env::var("N").ok().and_then(|n| n.parse().ok()).unwrap_or(250);
+        let mode = std::env::var("MODE").unwrap_or_default();
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            for item in &items {
+                if mode == "parse" {
+                    let f: syn::ItemFn = syn::parse2(item.clone()).unwrap();
+                    std::hint::black_box(quote::ToTokens::into_token_stream(f));
+                } else {
+                    std::hint::black_box(super::with_defer(quote::quote!(allow(loop)), item.clone(), Names::FNDEFER));
+                }
+            }
+        }
+        eprintln!("{mode}: {:?} per function", start.elapsed() / (n * items.len()) as u32);
+    }
+}
+#[cfg(test)]
+mod count {
+    fn count(ts: proc_macro2::TokenStream) -> usize {
+        ts.into_iter().map(|t| match t { proc_macro2::TokenTree::Group(g) => 1 + count(g.stream()), _ => 1 }).sum()
+    }
+    #[test]
+    #[ignore]
+    fn tokens() {
+        for s in [
+            "pub fn f0(c: &Cell<u64>, x: u64) -> Result<u64, Error> { defer!(bump(c, x + 1)); if x == 1 { return Ok(0); } let y = check(x)?; Ok(y * 2) }",
+            "pub fn f3(c: &Cell<u64>, n: u64) { for k in 0..n { defer!(bump(c, k + 1)); } }",
+        ] {
+            let item: proc_macro2::TokenStream = s.parse().unwrap();
+            let out = super::with_defer(quote::quote!(allow(loop)), item.clone(), Names::FNDEFER);
+            eprintln!("in {} out {}\n{}", count(item), count(out.clone()), out);
+        }
     }
 }

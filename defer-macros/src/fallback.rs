@@ -7,13 +7,14 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Stmt};
 
 use crate::diag::keep_import_used;
+use crate::imports::Names;
 use crate::syntax::{site_of_expr, site_of_stmt};
 
-pub fn expand(error: &syn::Error, item: TokenStream) -> TokenStream {
+pub fn expand(error: &syn::Error, item: TokenStream, names: Names) -> TokenStream {
     let error = error.to_compile_error();
     match syn::parse2::<syn::Item>(item.clone()) {
         Ok(mut parsed) => {
-            StripSites.visit_item_mut(&mut parsed);
+            StripSites(names).visit_item_mut(&mut parsed);
             quote!(#error #parsed)
         }
         Err(_) => quote!(#error #item),
@@ -22,11 +23,11 @@ pub fn expand(error: &syn::Error, item: TokenStream) -> TokenStream {
 
 /// Replaces each site by `defer! { __fndefer_used }` (the user's path, which
 /// expands to nothing), so the user's import of the macro stays used.
-struct StripSites;
+struct StripSites(Names);
 
 impl VisitMut for StripSites {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Some((_, mac)) = site_of_expr(expr) {
+        if let Some((_, mac)) = site_of_expr(expr, self.0) {
             let used = keep_import_used(&mac.path);
             *expr = Expr::Verbatim(quote!(({ #used })));
             return;
@@ -36,7 +37,7 @@ impl VisitMut for StripSites {
 
     fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
         if matches!(stmt, Stmt::Macro(_))
-            && let Some((_, mac)) = site_of_stmt(stmt)
+            && let Some((_, mac)) = site_of_stmt(stmt, self.0)
         {
             *stmt = Stmt::Expr(Expr::Verbatim(keep_import_used(&mac.path)), None);
             return;

@@ -10,7 +10,8 @@
 //! ```
 //!
 //! - [`input`]: what is expanded (a function or a `defer_scope!` closure),
-//!   signature checks; [`args`]: `allow(..)`.
+//!   signature checks; [`args`]: `allow(..)`; [`imports`]: which bare
+//!   `defer`, `errdefer` and `recover` are fndefer's.
 //! - [`analyze`]: one walk of the body that records sites, lets, locals,
 //!   captures and lints, taking each site out and leaving a placeholder;
 //!   [`site`] parses and validates one site, [`lower`] reduces it to data; [`scope`] is Rust's binding
@@ -32,6 +33,7 @@ mod diag;
 mod expand;
 mod fallback;
 mod frame;
+mod imports;
 mod input;
 mod lints;
 mod lower;
@@ -49,13 +51,13 @@ use proc_macro::TokenStream;
 /// See `fndefer::with_defer`.
 #[proc_macro_attribute]
 pub fn with_defer(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::with_defer(args.into(), item.into()).into()
+    expand::with_defer(args.into(), item.into(), names_here()).into()
 }
 
 /// See `fndefer::defer_scope`.
 #[proc_macro]
 pub fn defer_scope(input: TokenStream) -> TokenStream {
-    expand::defer_scope(input.into()).into()
+    expand::defer_scope(input.into(), names_here()).into()
 }
 
 /// See `fndefer::defer`. Reached only when no `#[with_defer]` rewrote it.
@@ -68,6 +70,12 @@ pub fn defer(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn errdefer(input: TokenStream) -> TokenStream {
     outside_with_defer("errdefer", input)
+}
+
+/// Which bare `defer` / `errdefer` / `recover` are fndefer's in the file
+/// being expanded.
+fn names_here() -> imports::Names {
+    imports::Names::of_file(proc_macro::Span::call_site().local_file())
 }
 
 fn outside_with_defer(name: &str, input: TokenStream) -> TokenStream {

@@ -10,6 +10,7 @@ use syn::{Expr, Ident, Macro};
 use crate::analyze::{LocalId, Resolved};
 use crate::args::Lint;
 use crate::diag;
+use crate::imports::Names;
 use crate::lints::{self, Warning};
 use crate::scope::{FreeNames, Scopes};
 use crate::site::{Form, Param, validate_deferred_code};
@@ -91,6 +92,7 @@ pub struct Capture {
 
 /// Reduces one site's form to data, resolving the names it uses.
 pub struct Lowering<'a> {
+    pub names: Names,
     pub scopes: &'a Scopes<Resolved>,
     pub now: Vec<NowValue>,
     pub captures: Vec<Capture>,
@@ -153,10 +155,10 @@ impl Lowering<'_> {
     /// reported. Closures and async blocks are entered (they run in the
     /// body), items are not.
     fn check_body_code(&mut self, expr: &Expr) {
-        struct RecoverInBodyCode<'e>(&'e mut Vec<syn::Error>);
+        struct RecoverInBodyCode<'e>(&'e mut Vec<syn::Error>, Names);
         impl<'ast> Visit<'ast> for RecoverInBodyCode<'_> {
             fn visit_expr(&mut self, expr: &'ast Expr) {
-                if is_recover_call(expr) {
+                if is_recover_call(expr, self.1) {
                     self.0.push(diag::recover_outside(expr));
                     return;
                 }
@@ -164,7 +166,7 @@ impl Lowering<'_> {
             }
             fn visit_item(&mut self, _: &'ast syn::Item) {}
         }
-        RecoverInBodyCode(self.errors).visit_expr(expr);
+        RecoverInBodyCode(self.errors, self.names).visit_expr(expr);
     }
 
     fn eager_time(&mut self, expr: &Expr) {
@@ -193,7 +195,7 @@ impl Lowering<'_> {
             }
             return Operand::AtExit;
         }
-        if is_recover_call(arg) {
+        if is_recover_call(arg, self.names) {
             self.warnings.push(Warning::new(
                 Lint::ImmediateRecover,
                 arg.span(),
@@ -214,7 +216,7 @@ impl Lowering<'_> {
     }
 
     fn call(&mut self, mut call: syn::ExprCall) -> Exit {
-        if is_recover_call(&Expr::Call(call.clone())) {
+        if is_recover_call(&Expr::Call(call.clone()), self.names) {
             self.warnings.push(Warning::new(
                 Lint::ImmediateRecover,
                 syntax::last_segment_at(&call.func),
@@ -332,7 +334,7 @@ impl Lowering<'_> {
     /// Closures and blocks: late-bound code that runs at exit. A `move`
     /// closure is built now and called at exit.
     fn code(&mut self, param: Param, mut body: Expr, moved: bool) -> syn::Result<Exit> {
-        validate_deferred_code(&body)?;
+        validate_deferred_code(&body, self.names)?;
         if moved {
             self.now(NowValue::MoveClosure);
         } else {

@@ -14,6 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
 use crate::expand;
+use crate::imports::Names;
 
 /// `#[with_defer(ARGS)]` on `ITEM`.
 const FUNCTIONS: &[(&str, &str)] = &[
@@ -437,7 +438,7 @@ fn has_compile_error(tokens: &TokenStream) -> bool {
 #[test]
 fn corpus_expands_cleanly() {
     for (args, item) in FUNCTIONS {
-        let output = expand::with_defer(parse(args), parse(item));
+        let output = expand::with_defer(parse(args), parse(item), Names::FNDEFER);
         assert!(
             !has_compile_error(&output),
             "valid corpus entry expands to an error:\n  #[with_defer({args})] {item}\n  {output}"
@@ -447,7 +448,7 @@ fn corpus_expands_cleanly() {
         }
     }
     for input in SCOPES {
-        let output = expand::defer_scope(parse(input));
+        let output = expand::defer_scope(parse(input), Names::FNDEFER);
         assert!(
             !has_compile_error(&output),
             "valid defer_scope! input expands to an error:\n  {input}\n  {output}"
@@ -482,7 +483,7 @@ fn mutated_inputs_never_panic() {
                 };
                 let shown = format!("#[with_defer({args})] {item}");
                 runs += 1;
-                match never_panics("with_defer", &shown, || expand::with_defer(args, item)) {
+                match never_panics("with_defer", &shown, || expand::with_defer(args, item, Names::FNDEFER)) {
                     Ok(output) => errors += usize::from(has_compile_error(&output)),
                     Err(failure) => failures.push(failure),
                 }
@@ -494,7 +495,7 @@ fn mutated_inputs_never_panic() {
                 let input = mutated(&input, &mut rng);
                 let shown = input.to_string();
                 runs += 1;
-                match never_panics("defer_scope", &shown, || expand::defer_scope(input)) {
+                match never_panics("defer_scope", &shown, || expand::defer_scope(input, Names::FNDEFER)) {
                     Ok(output) => errors += usize::from(has_compile_error(&output)),
                     Err(failure) => failures.push(failure),
                 }
@@ -529,7 +530,7 @@ fn parseable_mutants_expand_to_parseable_code() {
             checked += 1;
             let shown = item.to_string();
             let Ok(output) =
-                catch_unwind(AssertUnwindSafe(|| expand::with_defer(args.clone(), item)))
+                catch_unwind(AssertUnwindSafe(|| expand::with_defer(args.clone(), item, Names::FNDEFER)))
             else {
                 continue; // reported by `mutated_inputs_never_panic`
             };

@@ -11,12 +11,17 @@ use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Macro};
 
+use crate::imports::Names;
 use crate::scope::private_ident;
 use crate::syntax::{MacroBody, is_recover_call};
 
 /// Rewrites the `recover()` calls of a piece of deferred code.
-pub fn in_deferred_code(body: &mut Expr) {
-    RecoverInDeferred { rewrote: false }.visit_expr_mut(body);
+pub fn in_deferred_code(body: &mut Expr, names: Names) {
+    RecoverInDeferred {
+        names,
+        rewrote: false,
+    }
+    .visit_expr_mut(body);
 }
 
 /// `recover()` evaluated at the defer point (`defer!(f(recover()))`): always
@@ -30,13 +35,14 @@ pub fn evaluated_now(expr: &Expr) -> TokenStream {
 }
 
 struct RecoverInDeferred {
+    names: Names,
     /// Whether anything was rewritten (macro input is re-emitted only then).
     rewrote: bool,
 }
 
 impl VisitMut for RecoverInDeferred {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if is_recover_call(expr) {
+        if is_recover_call(expr, self.names) {
             if let Expr::Call(call) = expr {
                 let frame = private_ident("__frame");
                 let user_path = &call.func;
@@ -147,7 +153,7 @@ mod tests {
     use super::*;
 
     fn rewritten(mut code: Expr) -> String {
-        in_deferred_code(&mut code);
+        in_deferred_code(&mut code, Names::FNDEFER);
         code.to_token_stream().to_string()
     }
 

@@ -7,6 +7,7 @@ use syn::visit::Visit;
 use syn::{Expr, ExprClosure, Macro, MacroDelimiter, Pat};
 
 use crate::diag;
+use crate::imports::Names;
 use crate::syntax::{self, is_format_macro, macro_name, source_text};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,21 +24,22 @@ impl Kind {
         }
     }
 
-    /// Recognizes `defer!`, `errdefer!` and their `fndefer::` paths.
-    pub fn of(mac: &Macro) -> Option<Kind> {
+    /// Recognizes `defer!`, `errdefer!` and their `fndefer::` paths; a bare
+    /// name only when it is fndefer's in this file.
+    pub fn of(mac: &Macro, names: Names) -> Option<Kind> {
         let segments = &mac.path.segments;
         let last = segments.last()?;
-        let prefix_ok = match segments.len() {
-            1 => true,
-            2 => segments[0].ident == "fndefer",
-            _ => false,
+        let (bare_ok, prefix_ok) = match segments.len() {
+            1 => (true, true),
+            2 => (false, segments[0].ident == "fndefer"),
+            _ => (false, false),
         };
         if !prefix_ok || !last.arguments.is_none() {
             return None;
         }
-        if last.ident == "defer" {
+        if last.ident == "defer" && (names.defer || !bare_ok) {
             Some(Kind::Defer)
-        } else if last.ident == "errdefer" {
+        } else if last.ident == "errdefer" && (names.errdefer || !bare_ok) {
             Some(Kind::ErrDefer)
         } else {
             None
@@ -256,8 +258,9 @@ fn not_a_call(kind: Kind, tokens: &impl quote::ToTokens, shown: &str) -> syn::Er
 /// `return value`, no `.await`, no nested `defer!`, no `break`/`continue`
 /// aimed at a loop outside the deferred code. Closures, async blocks and
 /// items inside it are their own code and are not entered.
-pub fn validate_deferred_code(body: &Expr) -> syn::Result<()> {
+pub fn validate_deferred_code(body: &Expr, names: Names) -> syn::Result<()> {
     let mut check = DeferredCodeCheck {
+        names,
         error: None,
         enclosing: Vec::new(),
     };
@@ -269,6 +272,7 @@ pub fn validate_deferred_code(body: &Expr) -> syn::Result<()> {
 }
 
 struct DeferredCodeCheck {
+    names: Names,
     error: Option<syn::Error>,
     /// The loops (`true`) and labeled blocks of the deferred code around
     /// the current expression, with their labels.
@@ -297,7 +301,7 @@ impl DeferredCodeCheck {
     }
 
     fn site(&mut self, mac: &Macro) -> bool {
-        match Kind::of(mac) {
+        match Kind::of(mac, self.names) {
             Some(kind) => {
                 self.error = Some(diag::site_in_deferred_code(kind, &mac.path));
                 true

@@ -20,21 +20,22 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, Macro, Stmt, Token};
 
+use crate::imports::Names;
 use crate::site::Kind;
 
 /// A site written as a statement (`defer!(..);`, or a block's tail).
-pub fn site_of_stmt(stmt: &Stmt) -> Option<(Kind, &Macro)> {
+pub fn site_of_stmt(stmt: &Stmt, names: Names) -> Option<(Kind, &Macro)> {
     match stmt {
-        Stmt::Macro(mac) => Kind::of(&mac.mac).map(|kind| (kind, &mac.mac)),
-        Stmt::Expr(expr, _) => site_of_expr(expr),
+        Stmt::Macro(mac) => Kind::of(&mac.mac, names).map(|kind| (kind, &mac.mac)),
+        Stmt::Expr(expr, _) => site_of_expr(expr, names),
         _ => None,
     }
 }
 
 /// `defer!(..)` / `errdefer!(..)` as this expression.
-pub fn site_of_expr(expr: &Expr) -> Option<(Kind, &Macro)> {
+pub fn site_of_expr(expr: &Expr, names: Names) -> Option<(Kind, &Macro)> {
     match expr {
-        Expr::Macro(mac) => Kind::of(&mac.mac).map(|kind| (kind, &mac.mac)),
+        Expr::Macro(mac) => Kind::of(&mac.mac, names).map(|kind| (kind, &mac.mac)),
         _ => None,
     }
 }
@@ -70,8 +71,8 @@ pub fn path_is(path: &syn::Path, segments: &[&str]) -> bool {
             .all(|(segment, name)| segment.ident == name && segment.arguments.is_none())
 }
 
-/// `recover()` / `fndefer::recover()`.
-pub fn is_recover_call(expr: &Expr) -> bool {
+/// `recover()` (when it is fndefer's in this file) / `fndefer::recover()`.
+pub fn is_recover_call(expr: &Expr, names: Names) -> bool {
     let Expr::Call(call) = expr else { return false };
     if !call.args.is_empty() {
         return false;
@@ -79,7 +80,8 @@ pub fn is_recover_call(expr: &Expr) -> bool {
     let Expr::Path(path) = &*call.func else {
         return false;
     };
-    path_is(&path.path, &["recover"]) || path_is(&path.path, &["fndefer", "recover"])
+    (names.recover && path_is(&path.path, &["recover"]))
+        || path_is(&path.path, &["fndefer", "recover"])
 }
 
 /// `std::process::exit(..)` / `process::exit(..)`, and a bare `exit(..)`
@@ -218,8 +220,9 @@ fn last_ident_at(path: &syn::Path) -> Option<Span> {
 /// Whether a `loop` body has a way out other than a panic: a `return`, a
 /// `?`, a `break` not aimed at an inner loop, or a macro that might expand to
 /// one of those.
-pub fn can_leave(body: &syn::Block) -> bool {
+pub fn can_leave(body: &syn::Block, names: Names) -> bool {
     struct LoopExit {
+        names: Names,
         found: bool,
         inner_loops: usize,
     }
@@ -242,7 +245,7 @@ pub fn can_leave(body: &syn::Block) -> bool {
         fn visit_macro(&mut self, mac: &'ast Macro) {
             let name = macro_name(mac);
             let is_std_output = is_format_macro(&name) && name != "panic";
-            if !is_std_output && (names_exit(mac.tokens.clone()) || Kind::of(mac).is_none()) {
+            if !is_std_output && (names_exit(mac.tokens.clone()) || Kind::of(mac, self.names).is_none()) {
                 // An unknown macro (`bail!`, `select!`) may leave the loop.
                 self.found = true;
             }
@@ -250,6 +253,7 @@ pub fn can_leave(body: &syn::Block) -> bool {
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }
     let mut find = LoopExit {
+        names,
         found: false,
         inner_loops: 0,
     };
@@ -362,10 +366,10 @@ mod tests {
 
     #[test]
     fn recover_and_exit_calls() {
-        assert!(is_recover_call(&syn::parse_quote!(recover())));
-        assert!(is_recover_call(&syn::parse_quote!(fndefer::recover())));
-        assert!(!is_recover_call(&syn::parse_quote!(other::recover())));
-        assert!(!is_recover_call(&syn::parse_quote!(recover(x))));
+        assert!(is_recover_call(&syn::parse_quote!(recover()), Names::FNDEFER));
+        assert!(is_recover_call(&syn::parse_quote!(fndefer::recover()), Names::FNDEFER));
+        assert!(!is_recover_call(&syn::parse_quote!(other::recover()), Names::FNDEFER));
+        assert!(!is_recover_call(&syn::parse_quote!(recover(x)), Names::FNDEFER));
         let exit: syn::ExprCall = syn::parse_quote!(std::process::exit(1));
         assert!(is_process_exit(&exit));
         let other: syn::ExprCall = syn::parse_quote!(app::exit(1));
@@ -376,22 +380,22 @@ mod tests {
     fn loops_with_and_without_a_way_out() {
         assert!(!can_leave(&syn::parse_quote!({
             work();
-        })));
+        }), Names::FNDEFER));
         assert!(can_leave(&syn::parse_quote!({
             if done() {
                 break;
             }
-        })));
+        }), Names::FNDEFER));
         assert!(!can_leave(&syn::parse_quote!({
             for x in y {
                 break;
             }
-        })));
+        }), Names::FNDEFER));
         assert!(can_leave(&syn::parse_quote!({
             bail!("x");
-        })));
+        }), Names::FNDEFER));
         assert!(!can_leave(&syn::parse_quote!({
             println!("x");
-        })));
+        }), Names::FNDEFER));
     }
 }

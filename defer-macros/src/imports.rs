@@ -1,0 +1,204 @@
+//! Which `defer`, `errdefer` and `recover` are fndefer's. A proc macro cannot
+//! ask rustc what a name resolves to, so this reads the `use` declarations and
+//! definitions of the file the function is in: a bare `defer!` is fndefer's
+//! unless the file imports or defines another `defer` (scopeguard's, a local
+//! `macro_rules!`) and does not import fndefer's; likewise `errdefer!` and a
+//! bare `recover()` (a user's `fn recover`). `fndefer::` paths always are.
+//!
+//! The file is read once per compilation (cached by path). When the file
+//! cannot be read (code made by another macro), every name is fndefer's.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Whether each bare name is fndefer's in the function's file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Names {
+    pub defer: bool,
+    pub errdefer: bool,
+    pub recover: bool,
+}
+
+impl Names {
+    pub const FNDEFER: Names = Names {
+        defer: true,
+        errdefer: true,
+        recover: true,
+    };
+
+    /// The names as the file at `path` imports them.
+    pub fn of_file(path: Option<PathBuf>) -> Names {
+        let Some(path) = path else {
+            return Names::FNDEFER;
+        };
+        static CACHE: Mutex<Option<HashMap<PathBuf, Names>>> = Mutex::new(None);
+        let mut cache = match CACHE.lock() {
+            Ok(cache) => cache,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let cache = cache.get_or_insert_with(HashMap::new);
+        if let Some(names) = cache.get(&path) {
+            return *names;
+        }
+        let names = read(&path).map_or(Names::FNDEFER, |source| Names::of_source(&source));
+        cache.insert(path, names);
+        names
+    }
+
+    pub fn of_source(source: &str) -> Names {
+        let mut found = Found::default();
+        for statement in use_statements(source) {
+            if let Ok(item) = syn::parse_str::<syn::ItemUse>(&statement) {
+                found.use_tree(&item.tree, &mut Vec::new());
+            }
+        }
+        found.definitions(source);
+        Names {
+            defer: found.decide("defer"),
+            errdefer: found.decide("errdefer"),
+            recover: found.decide("recover"),
+        }
+    }
+}
+
+fn read(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path).ok()
+}
+
+/// For each name: imported from fndefer, and imported or defined otherwise.
+#[derive(Default)]
+struct Found {
+    from_fndefer: Vec<String>,
+    glob_fndefer: bool,
+    elsewhere: Vec<String>,
+}
+
+impl Found {
+    fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
+        let from_fndefer =
+            |prefix: &[String]| prefix.first().is_some_and(|first| first == "fndefer");
+        match tree {
+            syn::UseTree::Path(path) => {
+                prefix.push(path.ident.to_string());
+                self.use_tree(&path.tree, prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Name(name) => self.import(name.ident.to_string(), from_fndefer(prefix)),
+            syn::UseTree::Rename(rename) => {
+                self.import(rename.rename.to_string(), from_fndefer(prefix));
+            }
+            syn::UseTree::Glob(_) => {
+                if from_fndefer(prefix) {
+                    self.glob_fndefer = true;
+                }
+            }
+            syn::UseTree::Group(group) => {
+                for tree in &group.items {
+                    self.use_tree(tree, prefix);
+                }
+            }
+        }
+    }
+
+    fn import(&mut self, name: String, from_fndefer: bool) {
+        if from_fndefer {
+            self.from_fndefer.push(name);
+        } else {
+            self.elsewhere.push(name);
+        }
+    }
+
+    /// `macro_rules! defer`, `fn recover`, and `#[macro_use] extern crate`
+    /// of another crate (scopeguard's `defer!` comes that way).
+    fn definitions(&mut self, source: &str) {
+        for name in ["defer", "errdefer", "recover"] {
+            let defined = words(source).any(|(word, next)| {
+                (word == "macro_rules!" || word == "fn") && next == name
+            });
+            if defined {
+                self.elsewhere.push(name.to_owned());
+            }
+        }
+        let macro_use_crate = words(source).any(|(word, next)| {
+            word == "crate" && next != "fndefer" && source.contains("#[macro_use")
+        });
+        if macro_use_crate && source.contains("extern crate") {
+            self.elsewhere.push("defer".to_owned());
+        }
+    }
+
+    fn decide(&self, name: &str) -> bool {
+        self.glob_fndefer
+            || self.from_fndefer.iter().any(|found| found == name)
+            || !self.elsewhere.iter().any(|found| found == name)
+    }
+}
+
+/// Each word of the source with the word after it (`macro_rules!` is a word).
+fn words(source: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut words = source
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '!'))
+        .filter(|word| !word.is_empty())
+        .peekable();
+    std::iter::from_fn(move || {
+        let word = words.next()?;
+        Some((word, words.peek().copied().unwrap_or("")))
+    })
+}
+
+/// The text of every `use ..;` declaration that names `defer`, `errdefer`,
+/// `recover` or a glob.
+fn use_statements(source: &str) -> Vec<String> {
+    let mut statements = Vec::new();
+    let bytes = source.as_bytes();
+    let mut at = 0;
+    while let Some(found) = source[at..].find("use ") {
+        let start = at + found;
+        at = start + 4;
+        let word_start = start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        if !word_start {
+            continue;
+        }
+        let Some(end) = source[start..].find(';') else {
+            break;
+        };
+        let statement = &source[start..=start + end];
+        let relevant = ["defer", "recover", "*"]
+            .iter()
+            .any(|name| statement.contains(name));
+        if relevant && statement.len() < 2000 {
+            let without_comments: String = statement
+                .lines()
+                .map(|line| line.split("//").next().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join("\n");
+            statements.push(without_comments);
+        }
+        at = start + end + 1;
+    }
+    statements
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fndefer_names_unless_another_is_imported_or_defined() {
+        assert_eq!(Names::of_source("use fndefer::{defer, with_defer};"), Names::FNDEFER);
+        assert_eq!(Names::of_source("fn main() {}"), Names::FNDEFER);
+        let scopeguard = Names::of_source("use fndefer::with_defer;\nuse scopeguard::defer;");
+        assert!(!scopeguard.defer && scopeguard.errdefer && scopeguard.recover);
+        let own = Names::of_source("fn recover() -> Option<u8> { None }");
+        assert!(own.defer && !own.recover);
+        let glob = Names::of_source("use fndefer::*;\nfn recover() {}");
+        assert_eq!(glob, Names::FNDEFER);
+        let macro_use = Names::of_source("#[macro_use(defer)]\nextern crate scopeguard;");
+        assert!(!macro_use.defer);
+        let local = Names::of_source("macro_rules! defer { () => {} }");
+        assert!(!local.defer);
+        let both = Names::of_source("use fndefer::defer;\nmod other { use scopeguard::defer; }");
+        assert!(both.defer);
+    }
+}
