@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
 # Writes the crate that benches/compile_time.sh builds: N functions with
-# defers, either annotated (`with`: #[with_defer] + defer!) or with the same
-# bodies and the cleanup written by hand before every return (`without`).
+# defers, in one of four variants of the same bodies:
 #
-# usage: gen_compile_crate.sh <with|without> <out dir> <fndefer path> [N]
+#   with        #[with_defer] + defer! (fndefer)
+#   without     the cleanup written by hand before every return
+#   scopeguard  scopeguard guards (`guard(args, |args| ..)` / `defer!`)
+#   tracing     `without` plus #[tracing::instrument(skip_all)] on each
+#               function (a well-known attribute macro, for scale)
+#
+# usage: gen_compile_crate.sh <with|without|scopeguard|tracing> <out dir> <fndefer path> [N]
+#   SHAPES="0 1 2 3"  which of the four shapes to cycle through (default all;
+#                     e.g. SHAPES=3 for 1,000 loop-defer functions, to see
+#                     what one shape costs)
 set -euo pipefail
 mode=$1 out=$2 fndefer=$3 n=${4:-1000}
+read -r -a shapes <<<"${SHAPES:-0 1 2 3}"
+case $mode in with | without | scopeguard | tracing) ;; *)
+    echo "gen_compile_crate.sh: unknown variant $mode" >&2
+    exit 2
+    ;;
+esac
 mkdir -p "$out/src"
 {
     echo '[package]'
@@ -15,8 +29,11 @@ mkdir -p "$out/src"
     echo 'publish = false'
     echo
     echo '[dependencies]'
-    # Both crates depend on fndefer so that only the expansion differs.
+    # Every variant depends on fndefer so that only the expansion differs.
     echo "fndefer = { path = \"$fndefer\" }"
+    # The version the workspace's benches use (Cargo.lock pins 1.2.0).
+    [ "$mode" = scopeguard ] && echo 'scopeguard = "1"'
+    [ "$mode" = tracing ] && echo 'tracing = "0.1"'
     echo
     echo '[workspace]'
 } >"$out/Cargo.toml"
@@ -26,6 +43,14 @@ mkdir -p "$out/src"
 #   1: two defers (call form + a late-bound block), three returns
 #   2: a `|ret|` error-wrapping defer
 #   3: a defer in a loop (dynamic frame)
+#
+# The scopeguard variant is a port of each shape as a scopeguard user would
+# write it: a guard owning the arguments evaluated at the defer (Go's rule,
+# which fndefer follows) where the fndefer code uses the call form, a
+# `defer!` block where fndefer's block is late-bound, a guarded `Vec` for the
+# loop. Shape 2 cannot be expressed: a guard cannot see or change the
+# function's result, so the port is the idiomatic `map_err` (the same as
+# `without`), as the comment in the generated code says.
 {
     echo '#![allow(clippy::all, unused)]'
     echo 'use std::cell::Cell;'
@@ -44,9 +69,13 @@ pub fn check(x: u64) -> Result<u64, Error> {
     if x == 0 { Err(Error(1, false)) } else { Ok(x) }
 }
 RS
+    attr=
+    [ "$mode" = tracing ] && attr='#[tracing::instrument(skip_all)]'
+    ns=${#shapes[@]}
     for ((i = 0; i < n; i++)); do
-        case $((i % 4)) in
-        0) if [ "$mode" = with ]; then cat <<RS
+        shape=${shapes[$((i % ns))]}
+        case $mode,$shape in
+        with,0) cat <<RS
 #[with_defer]
 pub fn f$i(c: &Cell<u64>, x: u64) -> Result<u64, Error> {
     defer!(bump(c, x + $i));
@@ -57,7 +86,9 @@ pub fn f$i(c: &Cell<u64>, x: u64) -> Result<u64, Error> {
     Ok(y * 2)
 }
 RS
-           else cat <<RS
+            ;;
+        without,0 | tracing,0) cat <<RS
+$attr
 pub fn f$i(c: &Cell<u64>, x: u64) -> Result<u64, Error> {
     if x == $i {
         bump(c, x + $i);
@@ -75,8 +106,21 @@ pub fn f$i(c: &Cell<u64>, x: u64) -> Result<u64, Error> {
     r
 }
 RS
-           fi ;;
-        1) if [ "$mode" = with ]; then cat <<RS
+            ;;
+        scopeguard,0) cat <<RS
+pub fn f$i(c: &Cell<u64>, x: u64) -> Result<u64, Error> {
+    // defer!(bump(c, x + $i)): the arguments are evaluated here and owned by
+    // the guard, which calls bump with them when the function returns.
+    let _guard = scopeguard::guard((c, x + $i), |(c, a)| bump(c, a));
+    if x == $i {
+        return Ok(0);
+    }
+    let y = check(x)?;
+    Ok(y * 2)
+}
+RS
+            ;;
+        with,1) cat <<RS
 #[with_defer]
 pub fn f$i(c: &Cell<u64>, x: u64) -> u64 {
     defer!(bump(c, x));
@@ -96,7 +140,9 @@ pub fn f$i(c: &Cell<u64>, x: u64) -> u64 {
     total + $i
 }
 RS
-           else cat <<RS
+            ;;
+        without,1 | tracing,1) cat <<RS
+$attr
 pub fn f$i(c: &Cell<u64>, x: u64) -> u64 {
     let mut total = x;
     if x > 100 {
@@ -118,8 +164,31 @@ pub fn f$i(c: &Cell<u64>, x: u64) -> u64 {
     r
 }
 RS
-           fi ;;
-        2) if [ "$mode" = with ]; then cat <<RS
+            ;;
+        scopeguard,1) cat <<RS
+pub fn f$i(c: &Cell<u64>, x: u64) -> u64 {
+    // Call form: arguments evaluated now, owned by the guard.
+    let _bump = scopeguard::guard((c, x), |(c, x)| bump(c, x));
+    let mut total = x;
+    // Block form: late-bound, like fndefer's defer! { .. }. Guards drop in
+    // reverse order, so this runs first, as in fndefer.
+    scopeguard::defer! {
+        c.set(c.get() + $i);
+    }
+    if x > 100 {
+        return total;
+    }
+    for k in 0..x {
+        total += k;
+        if total > 1000 {
+            return total;
+        }
+    }
+    total + $i
+}
+RS
+            ;;
+        with,2) cat <<RS
 #[with_defer]
 pub fn f$i(x: u64) -> Result<u64, Error> {
     defer!(|ret| {
@@ -132,7 +201,15 @@ pub fn f$i(x: u64) -> Result<u64, Error> {
     Ok(y + z)
 }
 RS
-           else cat <<RS
+            ;;
+        without,2 | tracing,2 | scopeguard,2)
+            [ "$mode" = scopeguard ] && cat <<RS
+// Not expressible with scopeguard: a guard cannot see or change the
+// function's result (fndefer's defer!(|ret| ..)). The closest idiomatic code
+// of a scopeguard user is map_err on each \`?\`, i.e. the hand-written port.
+RS
+            cat <<RS
+$attr
 pub fn f$i(x: u64) -> Result<u64, Error> {
     let wrap = |mut e: Error| {
         e.1 = true;
@@ -143,8 +220,8 @@ pub fn f$i(x: u64) -> Result<u64, Error> {
     Ok(y + z)
 }
 RS
-           fi ;;
-        3) if [ "$mode" = with ]; then cat <<RS
+            ;;
+        with,3) cat <<RS
 #[with_defer(allow(loop))]
 pub fn f$i(c: &Cell<u64>, n: u64) {
     for k in 0..n {
@@ -152,7 +229,9 @@ pub fn f$i(c: &Cell<u64>, n: u64) {
     }
 }
 RS
-           else cat <<RS
+            ;;
+        without,3 | tracing,3) cat <<RS
+$attr
 pub fn f$i(c: &Cell<u64>, n: u64) {
     let mut queued = Vec::new();
     for k in 0..n {
@@ -163,7 +242,25 @@ pub fn f$i(c: &Cell<u64>, n: u64) {
     }
 }
 RS
-           fi ;;
+            ;;
+        scopeguard,3) cat <<RS
+pub fn f$i(c: &Cell<u64>, n: u64) {
+    // A guarded Vec of the arguments, run LIFO at return (and on unwind).
+    let mut queued = scopeguard::guard(Vec::new(), |queued: Vec<(u64,)>| {
+        for (a,) in queued.into_iter().rev() {
+            bump(c, a);
+        }
+    });
+    for k in 0..n {
+        queued.push((k + $i,));
+    }
+}
+RS
+            ;;
+        *)
+            echo "gen_compile_crate.sh: unknown shape $shape" >&2
+            exit 2
+            ;;
         esac
     done
 } >"$out/src/lib.rs"

@@ -27,7 +27,12 @@ fn another_crates_defer_runs_at_its_block_end() {
     assert_eq!(scopeguard_defer_in_a_block(true), 1);
     assert_eq!(
         take(),
-        ["in block", "scopeguard: block end", "after block", "fndefer: function end"]
+        [
+            "in block",
+            "scopeguard: block end",
+            "after block",
+            "fndefer: function end"
+        ]
     );
 }
 

@@ -415,7 +415,8 @@ impl VisitMut for Analyzer<'_> {
                 self.nested = outer;
             }
             Expr::Loop(loop_expr) => {
-                self.endless_loops.push(!syntax::can_leave(&loop_expr.body, self.names));
+                self.endless_loops
+                    .push(!syntax::can_leave(&loop_expr.body, self.names));
                 self.scoped_expr(expr);
                 self.endless_loops.pop();
             }

@@ -21,6 +21,8 @@ pub struct SiteCode {
     /// deferred code; runs with `__frame: &mut Frame<R>` in scope.
     pub exit: TokenStream,
     pub has_values: bool,
+    /// The site lends adopted locals back to the body.
+    pub adopts: bool,
     pub own_queue: bool,
     pub on_cancel: bool,
 }
@@ -59,8 +61,10 @@ pub fn sites(sites: Vec<SiteInfo>, plan: &Plan, names: Names) -> Generated {
             Source::PreAdoption(let_id) => {
                 let body = SiteBody {
                     now: Vec::new(),
+                    now_mut: Vec::new(),
                     code: TokenStream::new(),
                     conditioned: false,
+                    user_code: false,
                 };
                 let (registration, code) = finish(site_plan, &plan.layout, None, body);
                 generated.at_let.insert(let_id, registration);
@@ -84,6 +88,11 @@ pub fn sites(sites: Vec<SiteInfo>, plan: &Plan, names: Names) -> Generated {
 /// A site's values evaluated now and its deferred code.
 struct SiteBody {
     now: Vec<TokenStream>,
+    /// Which values evaluated now are bound `mut` at exit.
+    now_mut: Vec<bool>,
+    /// The exit code is the user's block or closure (not a call made from
+    /// the site's parts).
+    user_code: bool,
     code: TokenStream,
     /// The code is inside its `errdefer!` failure check already.
     conditioned: bool,
@@ -110,11 +119,23 @@ fn operand(expr: &mut Expr, operand: Operand) {
     }
 }
 
+/// A value evaluated now that the exit code calls or writes to (a callee,
+/// a receiver, a destination) is bound `mut`: it may take `&mut self`.
+fn used_mutably(operand: Operand, now_mut: &mut [bool]) {
+    if let Operand::Now(index) = operand
+        && let Some(slot) = now_mut.get_mut(index)
+    {
+        *slot = true;
+    }
+}
+
 fn lower(kind: Kind, span: proc_macro2::Span, lowered: Lowered, names: Names) -> SiteBody {
     let Lowered { now, exit, .. } = lowered;
     let frame = private_ident("__frame");
     let mut move_closure = None;
     let mut conditioned = false;
+    let mut now_mut = vec![false; now.len()];
+    let user_code = matches!(exit, Exit::Code { .. });
     let code = match exit {
         Exit::DeferredRecover(call) => {
             // The lint says it all: no `unused_must_use` (whose `let _ =`
@@ -126,6 +147,7 @@ fn lower(kind: Kind, span: proc_macro2::Span, lowered: Lowered, names: Names) ->
             callee,
             args,
         } => {
+            used_mutably(callee, &mut now_mut);
             operand(&mut call.func, callee);
             for (arg, how) in call.args.iter_mut().zip(args) {
                 operand(arg, how);
@@ -137,6 +159,7 @@ fn lower(kind: Kind, span: proc_macro2::Span, lowered: Lowered, names: Names) ->
             receiver,
             args,
         } => {
+            used_mutably(receiver, &mut now_mut);
             operand(&mut call.receiver, receiver);
             for (arg, how) in call.args.iter_mut().zip(args) {
                 operand(arg, how);
@@ -154,6 +177,7 @@ fn lower(kind: Kind, span: proc_macro2::Span, lowered: Lowered, names: Names) ->
             let bang = &mac.bang_token;
             let span = mac.span();
             let dest = destination.map(|(mut dest, how)| {
+                used_mutably(how, &mut now_mut);
                 operand(&mut dest, how);
                 dest
             });
@@ -198,8 +222,10 @@ fn lower(kind: Kind, span: proc_macro2::Span, lowered: Lowered, names: Names) ->
     };
     SiteBody {
         now: render_now(now, move_closure),
+        now_mut,
         code,
         conditioned,
+        user_code,
     }
 }
 
@@ -284,15 +310,17 @@ fn finish(
 ) -> (TokenStream, SiteCode) {
     let SiteBody {
         now,
+        now_mut,
         code,
         conditioned,
+        user_code,
     } = body;
     let code = match path {
         Some(path) if !conditioned => when_failing(site.kind, path.span(), code),
         _ => code,
     };
     let has_values = !now.is_empty() || !site.adopts.is_empty();
-    let exit = exit(site, layout, now.len(), code);
+    let exit = exit(site, layout, &now_mut, user_code, code);
     let registration = registration(site, layout, path, now);
     (
         registration,
@@ -300,6 +328,7 @@ fn finish(
             id: site.id,
             exit,
             has_values,
+            adopts: !site.adopts.is_empty(),
             own_queue: site.own_queue,
             on_cancel: site.on_cancel,
         },
@@ -364,14 +393,27 @@ fn registration(
 
 /// At exit: the slot's values by name, then borrows of shared locals, then
 /// the deferred code.
-fn exit(site: &SitePlan, layout: &FrameLayout, now_count: usize, code: TokenStream) -> TokenStream {
+fn exit(
+    site: &SitePlan,
+    layout: &FrameLayout,
+    now_mut: &[bool],
+    user_code: bool,
+    code: TokenStream,
+) -> TokenStream {
     let value = private_ident("__value");
+    let now_count = now_mut.len();
     // `mut`: a receiver evaluated now may be called with `&mut self`
     // (`defer!(make_conn().close())`).
-    let bind_names = (0..now_count)
-        .map(|index| {
+    let bind_names = now_mut
+        .iter()
+        .enumerate()
+        .map(|(index, is_mut)| {
             let name = now_name(index);
-            quote!(mut #name)
+            if *is_mut {
+                quote!(mut #name)
+            } else {
+                quote!(#name)
+            }
         })
         .chain(site.adopts.iter().map(|adopted| {
             let name = &adopted.at_decl;
@@ -381,10 +423,14 @@ fn exit(site: &SitePlan, layout: &FrameLayout, now_count: usize, code: TokenStre
                 quote!(#name)
             }
         }));
-    let unpack = if now_count + site.adopts.len() > 0 {
-        quote!(#[allow(unused_mut, unused_variables)] let (#(#bind_names,)*) = #value;)
-    } else {
-        TokenStream::new()
+    // An adopted local may go unused or unmutated by the exit code (a
+    // pre-adoption has none): rustc must not blame the user's binding.
+    let unpack = match (now_count + site.adopts.len(), site.adopts.is_empty()) {
+        (0, _) => TokenStream::new(),
+        (_, true) => quote!(let (#(#bind_names,)*) = #value;),
+        (_, false) => {
+            quote!(#[allow(unused_mut, unused_variables)] let (#(#bind_names,)*) = #value;)
+        }
     };
     // Shared locals: one borrow of each owner's slot, then a borrow of
     // each field (disjoint), so several names from one owner coexist.
@@ -410,10 +456,15 @@ fn exit(site: &SitePlan, layout: &FrameLayout, now_count: usize, code: TokenStre
     });
     // The user's deferred code, with names it used before adoption now
     // bound to references (`&stats` of a borrowed `stats`): clippy's
-    // needless_borrow would blame code that is right as written.
-    quote! {
-        #[allow(clippy::needless_borrow, clippy::diverging_sub_expression)]
-        { #unpack #(#borrows)* #code }
+    // needless_borrow would blame code that is right as written. A call made
+    // from the site's parts needs no such allowance.
+    if user_code || !site.adopts.is_empty() || !site.shares.is_empty() {
+        quote! {
+            #[allow(clippy::needless_borrow, clippy::diverging_sub_expression)]
+            { #unpack #(#borrows)* #code }
+        }
+    } else {
+        quote!({ #unpack #(#borrows)* #code })
     }
 }
 

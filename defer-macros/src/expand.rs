@@ -24,7 +24,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
             allowed: Lint::ALL.to_vec(),
         }
     });
-    let mut function: ItemFn = match syn::parse2(item.clone()) {
+    let mut function: ItemFn = match input::parse_function(item.clone()) {
         Ok(function) => function,
         Err(_) => {
             let error = syn::Error::new(
@@ -206,52 +206,5 @@ fn empty_block() -> Block {
     Block {
         brace_token: Default::default(),
         stmts: Vec::new(),
-    }
-}
-
-#[cfg(test)]
-mod profile {
-    #[test]
-    #[ignore]
-    fn expansion_profile() {
-        let shapes = [
-            "pub fn f0(c: &Cell<u64>, x: u64) -> Result<u64, Error> { defer!(bump(c, x + 1)); if x == 1 { return Ok(0); } let y = check(x)?; Ok(y * 2) }",
-            "pub fn f1(c: &Cell<u64>, x: u64) -> u64 { defer!(bump(c, x)); let mut total = x; defer! { c.set(c.get() + 1); } if x > 100 { return total; } for k in 0..x { total += k; if total > 1000 { return total; } } total + 1 }",
-            "pub fn f2(x: u64) -> Result<u64, Error> { defer!(|ret| { if let Some(Err(e)) = ret { e.1 = true; } }); let y = check(x)?; let z = check(y - 1)?; Ok(y + z) }",
-            "pub fn f3(c: &Cell<u64>, n: u64) { for k in 0..n { defer!(bump(c, k + 1)); } }",
-        ];
-        let items: Vec<proc_macro2::TokenStream> = shapes.iter().map(|s| s.parse().unwrap()).collect();
-        let n: usize = std::env::var("N").ok().and_then(|n| n.parse().ok()).unwrap_or(250);
-        let mode = std::env::var("MODE").unwrap_or_default();
-        let start = std::time::Instant::now();
-        for _ in 0..n {
-            for item in &items {
-                if mode == "parse" {
-                    let f: syn::ItemFn = syn::parse2(item.clone()).unwrap();
-                    std::hint::black_box(quote::ToTokens::into_token_stream(f));
-                } else {
-                    std::hint::black_box(super::with_defer(quote::quote!(allow(loop)), item.clone(), Names::FNDEFER));
-                }
-            }
-        }
-        eprintln!("{mode}: {:?} per function", start.elapsed() / (n * items.len()) as u32);
-    }
-}
-#[cfg(test)]
-mod count {
-    fn count(ts: proc_macro2::TokenStream) -> usize {
-        ts.into_iter().map(|t| match t { proc_macro2::TokenTree::Group(g) => 1 + count(g.stream()), _ => 1 }).sum()
-    }
-    #[test]
-    #[ignore]
-    fn tokens() {
-        for s in [
-            "pub fn f0(c: &Cell<u64>, x: u64) -> Result<u64, Error> { defer!(bump(c, x + 1)); if x == 1 { return Ok(0); } let y = check(x)?; Ok(y * 2) }",
-            "pub fn f3(c: &Cell<u64>, n: u64) { for k in 0..n { defer!(bump(c, k + 1)); } }",
-        ] {
-            let item: proc_macro2::TokenStream = s.parse().unwrap();
-            let out = super::with_defer(quote::quote!(allow(loop)), item.clone(), Names::FNDEFER);
-            eprintln!("in {} out {}\n{}", count(item), count(out.clone()), out);
-        }
     }
 }

@@ -131,15 +131,19 @@ pub fn assemble(
             let reborrows = slot_names
                 .iter()
                 .map(|name| quote!(let #name = &mut #name;));
+            // After adoption the body's `&mut stats` is `&mut &mut Stats`,
+            // right as written but flagged by clippy's needless_borrow.
+            let lent_back = sites
+                .iter()
+                .any(|site| site.adopts)
+                .then(|| quote!(#[allow(clippy::needless_borrow)]));
             quote! {
                 #(#items)*
                 #entry_type
                 #diagnostics
                 let #marker = ::fndefer::__private::Marker::new();
                 #(#declarations)*
-                // After adoption the body's `&mut stats` is `&mut &mut Stats`,
-                // right as written but flagged by clippy's needless_borrow.
-                #[allow(clippy::needless_borrow)]
+                #lent_back
                 let mut #frame = ::fndefer::__private::run(&#marker, || #annotation #body_tokens);
                 #(#reborrows)*
                 #full_epilogue

@@ -113,17 +113,18 @@ impl Found {
     /// of another crate (scopeguard's `defer!` comes that way).
     fn definitions(&mut self, source: &str) {
         for name in ["defer", "errdefer", "recover"] {
-            let defined = words(source).any(|(word, next)| {
-                (word == "macro_rules!" || word == "fn") && next == name
-            });
+            let defined = ["macro_rules!", "fn"]
+                .iter()
+                .any(|keyword| followed_by(source, keyword, name));
             if defined {
                 self.elsewhere.push(name.to_owned());
             }
         }
-        let macro_use_crate = words(source).any(|(word, next)| {
-            word == "crate" && next != "fndefer" && source.contains("#[macro_use")
+        let other_crate = source.match_indices("extern crate").any(|(at, _)| {
+            let rest = source[at + "extern crate".len()..].trim_start();
+            !rest.starts_with("fndefer")
         });
-        if macro_use_crate && source.contains("extern crate") {
+        if other_crate && source.contains("#[macro_use") {
             self.elsewhere.push("defer".to_owned());
         }
     }
@@ -135,15 +136,21 @@ impl Found {
     }
 }
 
-/// Each word of the source with the word after it (`macro_rules!` is a word).
-fn words(source: &str) -> impl Iterator<Item = (&str, &str)> {
-    let mut words = source
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '!'))
-        .filter(|word| !word.is_empty())
-        .peekable();
-    std::iter::from_fn(move || {
-        let word = words.next()?;
-        Some((word, words.peek().copied().unwrap_or("")))
+/// Whether `keyword` (a whole word) is followed by the word `name` in `source`.
+fn followed_by(source: &str, keyword: &str, name: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    source.match_indices(keyword).any(|(at, _)| {
+        let starts_word = source[..at].chars().next_back().is_none_or(|c| !is_word(c));
+        let rest = &source[at + keyword.len()..];
+        let gap = rest.len() - rest.trim_start().len();
+        let rest = rest.trim_start();
+        starts_word
+            && (gap > 0 || keyword.ends_with('!'))
+            && rest.starts_with(name)
+            && rest[name.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !is_word(c))
     })
 }
 
@@ -156,7 +163,8 @@ fn use_statements(source: &str) -> Vec<String> {
     while let Some(found) = source[at..].find("use ") {
         let start = at + found;
         at = start + 4;
-        let word_start = start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        let word_start =
+            start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
         if !word_start {
             continue;
         }
@@ -186,7 +194,10 @@ mod tests {
 
     #[test]
     fn fndefer_names_unless_another_is_imported_or_defined() {
-        assert_eq!(Names::of_source("use fndefer::{defer, with_defer};"), Names::FNDEFER);
+        assert_eq!(
+            Names::of_source("use fndefer::{defer, with_defer};"),
+            Names::FNDEFER
+        );
         assert_eq!(Names::of_source("fn main() {}"), Names::FNDEFER);
         let scopeguard = Names::of_source("use fndefer::with_defer;\nuse scopeguard::defer;");
         assert!(!scopeguard.defer && scopeguard.errdefer && scopeguard.recover);

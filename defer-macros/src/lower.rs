@@ -121,15 +121,16 @@ impl Lowering<'_> {
     /// Deferred code names `ident`: a body local is used in place at exit.
     fn capture(&mut self, ident: &Ident) {
         match self.scopes.lookup(&ident.to_string()) {
-            Some(Resolved::Local(local)) => {
-                if !self.captures.iter().any(|capture| capture.local == *local) {
-                    self.captures.push(Capture {
-                        ident: ident.clone(),
-                        local: *local,
-                        mentioned_later: false,
-                    });
-                }
+            Some(Resolved::Local(local))
+                if !self.captures.iter().any(|capture| capture.local == *local) =>
+            {
+                self.captures.push(Capture {
+                    ident: ident.clone(),
+                    local: *local,
+                    mentioned_later: false,
+                });
             }
+            Some(Resolved::Local(_)) => {}
             Some(Resolved::Param) => self.uses_parameter = true,
             None => {}
         }

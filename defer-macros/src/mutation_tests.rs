@@ -483,7 +483,9 @@ fn mutated_inputs_never_panic() {
                 };
                 let shown = format!("#[with_defer({args})] {item}");
                 runs += 1;
-                match never_panics("with_defer", &shown, || expand::with_defer(args, item, Names::FNDEFER)) {
+                match never_panics("with_defer", &shown, || {
+                    expand::with_defer(args, item, Names::FNDEFER)
+                }) {
                     Ok(output) => errors += usize::from(has_compile_error(&output)),
                     Err(failure) => failures.push(failure),
                 }
@@ -495,7 +497,9 @@ fn mutated_inputs_never_panic() {
                 let input = mutated(&input, &mut rng);
                 let shown = input.to_string();
                 runs += 1;
-                match never_panics("defer_scope", &shown, || expand::defer_scope(input, Names::FNDEFER)) {
+                match never_panics("defer_scope", &shown, || {
+                    expand::defer_scope(input, Names::FNDEFER)
+                }) {
                     Ok(output) => errors += usize::from(has_compile_error(&output)),
                     Err(failure) => failures.push(failure),
                 }
@@ -529,9 +533,9 @@ fn parseable_mutants_expand_to_parseable_code() {
             }
             checked += 1;
             let shown = item.to_string();
-            let Ok(output) =
-                catch_unwind(AssertUnwindSafe(|| expand::with_defer(args.clone(), item, Names::FNDEFER)))
-            else {
+            let Ok(output) = catch_unwind(AssertUnwindSafe(|| {
+                expand::with_defer(args.clone(), item, Names::FNDEFER)
+            })) else {
                 continue; // reported by `mutated_inputs_never_panic`
             };
             if let Err(error) = syn::parse2::<syn::File>(output.clone()) {

@@ -384,7 +384,14 @@ mod tests {
     use super::*;
 
     fn plan_of(mut block: syn::Block) -> Plan {
-        let analysis = crate::analyze::body(crate::imports::Names::FNDEFER, false, &[], false, None, &mut block);
+        let analysis = crate::analyze::body(
+            crate::imports::Names::FNDEFER,
+            false,
+            &[],
+            false,
+            None,
+            &mut block,
+        );
         frame(&analysis, false)
     }
 

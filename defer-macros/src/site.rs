@@ -197,13 +197,13 @@ fn closure_form(kind: Kind, closure: ExprClosure) -> syn::Result<Form> {
             "deferred code cannot be `async`: it runs synchronously when the function returns",
         ));
     }
-    if let syn::ReturnType::Type(arrow, ty) = &closure.output {
-        if !syntax::is_unit(ty) {
-            return Err(syn::Error::new_spanned(
-                quote::quote!(#arrow #ty),
-                "deferred code returns `()`: remove the return type",
-            ));
-        }
+    if let syn::ReturnType::Type(arrow, ty) = &closure.output
+        && !syntax::is_unit(ty)
+    {
+        return Err(syn::Error::new_spanned(
+            quote::quote!(#arrow #ty),
+            "deferred code returns `()`: remove the return type",
+        ));
     }
     let moved = closure.capture.is_some();
     let mut inputs = closure.inputs.into_iter();

@@ -245,7 +245,9 @@ pub fn can_leave(body: &syn::Block, names: Names) -> bool {
         fn visit_macro(&mut self, mac: &'ast Macro) {
             let name = macro_name(mac);
             let is_std_output = is_format_macro(&name) && name != "panic";
-            if !is_std_output && (names_exit(mac.tokens.clone()) || Kind::of(mac, self.names).is_none()) {
+            if !is_std_output
+                && (names_exit(mac.tokens.clone()) || Kind::of(mac, self.names).is_none())
+            {
                 // An unknown macro (`bail!`, `select!`) may leave the loop.
                 self.found = true;
             }
@@ -366,10 +368,22 @@ mod tests {
 
     #[test]
     fn recover_and_exit_calls() {
-        assert!(is_recover_call(&syn::parse_quote!(recover()), Names::FNDEFER));
-        assert!(is_recover_call(&syn::parse_quote!(fndefer::recover()), Names::FNDEFER));
-        assert!(!is_recover_call(&syn::parse_quote!(other::recover()), Names::FNDEFER));
-        assert!(!is_recover_call(&syn::parse_quote!(recover(x)), Names::FNDEFER));
+        assert!(is_recover_call(
+            &syn::parse_quote!(recover()),
+            Names::FNDEFER
+        ));
+        assert!(is_recover_call(
+            &syn::parse_quote!(fndefer::recover()),
+            Names::FNDEFER
+        ));
+        assert!(!is_recover_call(
+            &syn::parse_quote!(other::recover()),
+            Names::FNDEFER
+        ));
+        assert!(!is_recover_call(
+            &syn::parse_quote!(recover(x)),
+            Names::FNDEFER
+        ));
         let exit: syn::ExprCall = syn::parse_quote!(std::process::exit(1));
         assert!(is_process_exit(&exit));
         let other: syn::ExprCall = syn::parse_quote!(app::exit(1));
@@ -378,24 +392,39 @@ mod tests {
 
     #[test]
     fn loops_with_and_without_a_way_out() {
-        assert!(!can_leave(&syn::parse_quote!({
-            work();
-        }), Names::FNDEFER));
-        assert!(can_leave(&syn::parse_quote!({
-            if done() {
-                break;
-            }
-        }), Names::FNDEFER));
-        assert!(!can_leave(&syn::parse_quote!({
-            for x in y {
-                break;
-            }
-        }), Names::FNDEFER));
-        assert!(can_leave(&syn::parse_quote!({
-            bail!("x");
-        }), Names::FNDEFER));
-        assert!(!can_leave(&syn::parse_quote!({
-            println!("x");
-        }), Names::FNDEFER));
+        assert!(!can_leave(
+            &syn::parse_quote!({
+                work();
+            }),
+            Names::FNDEFER
+        ));
+        assert!(can_leave(
+            &syn::parse_quote!({
+                if done() {
+                    break;
+                }
+            }),
+            Names::FNDEFER
+        ));
+        assert!(!can_leave(
+            &syn::parse_quote!({
+                for x in y {
+                    break;
+                }
+            }),
+            Names::FNDEFER
+        ));
+        assert!(can_leave(
+            &syn::parse_quote!({
+                bail!("x");
+            }),
+            Names::FNDEFER
+        ));
+        assert!(!can_leave(
+            &syn::parse_quote!({
+                println!("x");
+            }),
+            Names::FNDEFER
+        ));
     }
 }
