@@ -33,6 +33,8 @@ pub struct Analysis {
     pub events: Vec<Event>,
     /// Errors in body code (`recover()` outside deferred code), in order.
     pub errors: Vec<syn::Error>,
+    /// The body's own items that some site's code names.
+    pub items_named: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -130,9 +132,11 @@ pub fn body(
     params: &[Parameter],
     params_are_locals: bool,
     infallible: Option<&str>,
+    item_names: &[String],
     block: &mut syn::Block,
 ) -> Analysis {
     let mut analyzer = Analyzer {
+        item_names,
         names,
         infallible,
         scopes: Scopes::new(),
@@ -142,6 +146,7 @@ pub fn body(
             locals: Vec::new(),
             events: Vec::new(),
             errors: Vec::new(),
+            items_named: Vec::new(),
         },
         nested: None,
         endless_loops: Vec::new(),
@@ -164,6 +169,8 @@ pub fn body(
 
 struct Analyzer<'a> {
     names: Names,
+    /// The names of the items declared in the body's own block.
+    item_names: &'a [String],
     infallible: Option<&'a str>,
     scopes: Scopes<Resolved>,
     analysis: Analysis,
@@ -213,6 +220,15 @@ impl Analyzer<'_> {
         as_value: Option<bool>,
     ) -> Expr {
         let id = self.analysis.sites.len();
+        if !self.item_names.is_empty() {
+            let mut words = Vec::new();
+            syntax::mentioned_names(mac.tokens.clone(), &mut words);
+            for name in self.item_names {
+                if words.contains(name) && !self.analysis.items_named.contains(name) {
+                    self.analysis.items_named.push(name.clone());
+                }
+            }
+        }
         let mut warnings = Vec::new();
         let outcome = match (self.nested, as_value) {
             (None, _) if kind == Kind::ErrDefer && self.infallible.is_some() => Err(
@@ -235,7 +251,7 @@ impl Analyzer<'_> {
                     scopes: &self.scopes,
                     now: Vec::new(),
                     captures: Vec::new(),
-                    uses_parameter: false,
+                    params_used: Vec::new(),
                     warnings: &mut warnings,
                     errors: &mut self.analysis.errors,
                 };
@@ -243,7 +259,7 @@ impl Analyzer<'_> {
                 Ok(Lowered {
                     now: lowering.now,
                     captures: lowering.captures,
-                    uses_parameter: lowering.uses_parameter,
+                    params_used: lowering.params_used,
                     exit,
                 })
             }),
@@ -440,7 +456,7 @@ mod tests {
     use super::*;
 
     fn analyse(mut block: syn::Block) -> Analysis {
-        body(Names::FNDEFER, false, &[], false, None, &mut block)
+        body(Names::FNDEFER, false, &[], false, None, &[], &mut block)
     }
 
     #[test]

@@ -9,7 +9,7 @@ use syn::{Block, Expr, ItemFn, Stmt};
 use crate::args::{Lint, Options};
 use crate::imports::Names;
 use crate::input::{self, Flavor, Input, Output, Owner, ScopedClosure};
-use crate::{analyze, codegen, fallback, frame, lints, plan, splice};
+use crate::{analyze, codegen, fallback, frame, lints, placement, plan, splice};
 
 /// `#[with_defer]` on a function.
 pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenStream {
@@ -73,7 +73,9 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
             },
             block: std::mem::replace(block, empty_block()),
         };
-        *block = body(input, names);
+        let expanded = body(input, names);
+        *block = expanded.block;
+        strip_moved_mut(function.sig.inputs.iter_mut(), &expanded.moved_params);
         let function = function.to_token_stream();
         return quote!(#errors #function);
     }
@@ -90,7 +92,9 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
         output: Output::new(function.sig.output.clone()),
         block: std::mem::replace(&mut *function.block, empty_block()),
     };
-    *function.block = body(input, names);
+    let expanded = body(input, names);
+    *function.block = expanded.block;
+    strip_moved_mut(function.sig.inputs.iter_mut(), &expanded.moved_params);
     quote!(#errors #function)
 }
 
@@ -107,18 +111,21 @@ pub fn defer_scope(tokens: TokenStream, names: Names) -> TokenStream {
     };
     // A closure's `errdefer!` is checked by the trait, as an alias would be.
     input.output.infallible = None;
-    let block = body(input, names);
+    let expanded = body(input, names);
+    for pat in &mut scoped.closure.inputs {
+        placement::strip_mut(pat, &expanded.moved_params);
+    }
     scoped.closure.body = Box::new(Expr::Block(syn::ExprBlock {
         attrs: Vec::new(),
         label: None,
-        block,
+        block: expanded.block,
     }));
     scoped.closure.into_token_stream()
 }
 
 /// The pipeline for one body. Never fails: problems become
 /// `compile_error!` at the user's tokens, inside an otherwise valid body.
-fn body(input: Input, names: Names) -> Block {
+fn body(input: Input, names: Names) -> Expanded {
     let Input {
         options,
         owner,
@@ -126,18 +133,9 @@ fn body(input: Input, names: Names) -> Block {
         receiver,
         params,
         output,
-        block,
+        block: mut body,
     } = input;
-    // Items declared in the body must stay visible to the deferred code,
-    // which runs outside the body closure.
-    let (items, stmts): (Vec<Stmt>, Vec<Stmt>) = block
-        .stmts
-        .into_iter()
-        .partition(|stmt| matches!(stmt, Stmt::Item(_)));
-    let mut body = Block {
-        brace_token: block.brace_token,
-        stmts,
-    };
+    let item_names = placement::item_names(&body);
 
     let parameters: Vec<analyze::Parameter> = params
         .iter()
@@ -146,14 +144,18 @@ fn body(input: Input, names: Names) -> Block {
             holds_mut_ref: param.holds_mut_ref,
         })
         .collect();
+    let brace_token = body.brace_token;
     let analysis = analyze::body(
         names,
         receiver,
         &parameters,
         flavor == Flavor::Async,
         output.infallible.as_deref(),
+        &item_names,
         &mut body,
     );
+    let moved_params = placement::moved_params(&params, &analysis, flavor == Flavor::Async);
+    let hoisted = placement::hoist(&mut body, &analysis.items_named);
     let plan = plan::frame(&analysis, flavor == Flavor::Async);
     let warnings = lints::collect(&analysis, &plan);
     let mut diagnostics: TokenStream = analysis
@@ -189,16 +191,39 @@ fn body(input: Input, names: Names) -> Block {
             owner: &owner,
             flavor,
             output: &output,
-            items,
+            items: hoisted,
+            rebindings: placement::rebindings(&params, &moved_params),
             diagnostics,
         },
         &plan.layout,
         &generated.planned,
         body,
     );
-    Block {
-        brace_token: Default::default(),
-        stmts: vec![Stmt::Expr(Expr::Verbatim(expanded), None)],
+    Expanded {
+        block: Block {
+            brace_token,
+            stmts: vec![Stmt::Expr(Expr::Verbatim(expanded), None)],
+        },
+        moved_params: if generated.planned.is_empty() {
+            Vec::new()
+        } else {
+            moved_params
+        },
+    }
+}
+
+/// A body expanded, and the parameters moved into the body closure (their
+/// `mut` now belongs to the rebinding inside it).
+struct Expanded {
+    block: Block,
+    moved_params: Vec<syn::Ident>,
+}
+
+fn strip_moved_mut<'a>(inputs: impl Iterator<Item = &'a mut syn::FnArg>, moved: &[syn::Ident]) {
+    for input in inputs {
+        if let syn::FnArg::Typed(typed) = input {
+            placement::strip_mut(&mut typed.pat, moved);
+        }
     }
 }
 

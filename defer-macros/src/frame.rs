@@ -49,6 +49,8 @@ pub struct Frame<'a> {
     /// Items declared in the body: they stay visible to the deferred code,
     /// which runs outside the body closure.
     pub items: Vec<Stmt>,
+    /// The parameters moved into the body closure (see `placement`).
+    pub rebindings: TokenStream,
     /// `compile_error!`s and lint constants.
     pub diagnostics: TokenStream,
 }
@@ -65,6 +67,7 @@ pub fn assemble(
         flavor,
         output,
         items,
+        rebindings,
         diagnostics,
     } = frame;
     if sites.is_empty() {
@@ -118,7 +121,7 @@ pub fn assemble(
     let stmts = &body.stmts;
     let mut body_tokens = TokenStream::new();
     body.brace_token.surround(&mut body_tokens, |tokens| {
-        quote!(#(#stmts)*).to_tokens(tokens)
+        quote!(#rebindings #(#stmts)*).to_tokens(tokens);
     });
 
     match flavor {

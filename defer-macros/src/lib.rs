@@ -21,7 +21,9 @@
 //!   local, the frame's shape and layout).
 //! - [`codegen`]: per-site registration and exit code; [`recover`]: the
 //!   `recover()` rewrite; [`lints`]: warnings; [`diag`]: error messages.
-//! - [`splice`] puts the code where the placeholders are; [`frame`] builds
+//! - [`placement`]: which body items go in front of the body closure and
+//!   which parameters move into it; [`splice`] puts the code where the
+//!   placeholders are; [`frame`] builds
 //!   the body closure and the epilogue; [`expand`] runs the stages.
 
 #![forbid(unsafe_code)]
@@ -39,6 +41,7 @@ mod lints;
 mod lower;
 #[cfg(test)]
 mod mutation_tests;
+mod placement;
 mod plan;
 mod recover;
 mod scope;

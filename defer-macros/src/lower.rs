@@ -22,9 +22,10 @@ pub struct Lowered {
     pub now: Vec<NowValue>,
     pub exit: Exit,
     pub captures: Vec<Capture>,
-    /// The exit code uses a parameter (or `self`) in place, so it cannot run
-    /// when an `async fn`'s future is dropped.
-    pub uses_parameter: bool,
+    /// The parameters (or `self`) the exit code uses in place: it cannot
+    /// run when an `async fn`'s future is dropped, and they stay in the
+    /// function's frame.
+    pub params_used: Vec<String>,
 }
 
 /// A value computed at the defer point, bound as `__v{index}` at exit.
@@ -96,7 +97,7 @@ pub struct Lowering<'a> {
     pub scopes: &'a Scopes<Resolved>,
     pub now: Vec<NowValue>,
     pub captures: Vec<Capture>,
-    pub uses_parameter: bool,
+    pub params_used: Vec<String>,
     pub warnings: &'a mut Vec<Warning>,
     pub errors: &'a mut Vec<syn::Error>,
 }
@@ -131,7 +132,7 @@ impl Lowering<'_> {
                 });
             }
             Some(Resolved::Local(_)) => {}
-            Some(Resolved::Param) => self.uses_parameter = true,
+            Some(Resolved::Param) => self.params_used.push(ident.to_string()),
             None => {}
         }
     }
@@ -233,7 +234,7 @@ impl Lowering<'_> {
                 Some(ident) => match self.scopes.lookup(&ident.to_string()) {
                     Some(Resolved::Local(_)) => false,
                     Some(Resolved::Param) => {
-                        self.uses_parameter = true;
+                        self.params_used.push(ident.to_string());
                         true
                     }
                     None => true,

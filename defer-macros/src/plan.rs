@@ -181,7 +181,7 @@ fn plan_site(
         Source::Site(site_id),
         site.kind,
         lowered.now.len(),
-        !lowered.uses_parameter,
+        lowered.params_used.is_empty(),
     );
     let mut new_adoptions = Vec::new();
     for capture in &lowered.captures {
@@ -390,6 +390,7 @@ mod tests {
             &[],
             false,
             None,
+            &[],
             &mut block,
         );
         frame(&analysis, false)

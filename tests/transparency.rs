@@ -1,0 +1,154 @@
+//! `#[with_defer]` does not change what a valid function means (issue 13):
+//! each case compiles and behaves as it does without the attribute.
+
+mod common;
+use common::{log, take};
+use fndefer::{defer, with_defer};
+use std::cell::Cell;
+
+/// A `&mut` parameter re-sliced and assigned back (`Read`/`Buf` code).
+#[with_defer]
+fn reslice(mut buf: &mut [u8], n: usize) -> usize {
+    defer!(log("exit"));
+    buf = &mut buf[n..];
+    buf[0] = 9;
+    buf.len()
+}
+
+#[test]
+fn a_mut_ref_parameter_can_be_resliced_and_assigned_back() {
+    let mut data = [0u8; 4];
+    assert_eq!(reslice(&mut data, 1), 3);
+    assert_eq!(data, [0, 9, 0, 0]);
+    assert_eq!(take(), ["exit"]);
+}
+
+/// Items of the body see what a macro statement declares there.
+#[with_defer]
+fn counted_drops() -> u32 {
+    defer!(log("exit"));
+    thread_local!(static DROPS: Cell<u32> = const { Cell::new(0) });
+    struct Counted;
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            DROPS.with(|drops| drops.set(drops.get() + 1));
+        }
+    }
+    drop(Counted);
+    drop(Counted);
+    DROPS.with(Cell::get)
+}
+
+#[test]
+fn body_items_see_macro_declared_items() {
+    assert_eq!(counted_drops(), 2);
+    assert_eq!(take(), ["exit"]);
+}
+
+macro_rules! which {
+    () => {
+        "outer"
+    };
+}
+
+/// A local `macro_rules!` names a `let` before it, and shadows an outer
+/// macro only from its definition on.
+#[with_defer]
+fn local_macros() -> (i32, &'static str, &'static str) {
+    defer!(log("exit"));
+    let before = which!();
+    let base = 40;
+    macro_rules! plus {
+        ($x:expr) => {
+            base + $x
+        };
+    }
+    macro_rules! which {
+        () => {
+            "inner"
+        };
+    }
+    (plus!(2), before, which!())
+}
+
+#[test]
+fn local_macros_keep_their_textual_scope() {
+    assert_eq!(local_macros(), (42, "outer", "inner"));
+    assert_eq!(take(), ["exit"]);
+}
+
+/// A body item that deferred code names is still visible to it.
+#[with_defer]
+fn deferred_code_names_a_body_item() {
+    defer!(report());
+    fn report() {
+        log(format!("report {}", helper()));
+    }
+    fn helper() -> u8 {
+        7
+    }
+    log("body");
+}
+
+#[test]
+fn body_items_named_by_deferred_code_are_visible_to_it() {
+    deferred_code_names_a_body_item();
+    assert_eq!(take(), ["body", "report 7"]);
+}
+
+struct Noisy(&'static str);
+
+impl Drop for Noisy {
+    fn drop(&mut self) {
+        log(format!("drop {}", self.0));
+    }
+}
+
+#[allow(clippy::needless_pass_by_value)]
+fn params_plain(_a: Noisy, b: Noisy, _c: Noisy, keep: bool) {
+    if !keep {
+        drop(b);
+    }
+    log("body end");
+}
+
+#[allow(clippy::needless_pass_by_value)]
+#[with_defer]
+fn params_deferred(_a: Noisy, b: Noisy, _c: Noisy, keep: bool) {
+    defer!(log("deferred"));
+    if !keep {
+        drop(b);
+    }
+    log("body end");
+}
+
+#[allow(clippy::needless_pass_by_value)]
+#[with_defer]
+fn param_named_by_deferred_code(a: Noisy, _b: Noisy) {
+    defer!(|| log(format!("deferred sees {}", a.0)));
+    log("body end");
+}
+
+/// Parameters are dropped in Rust's order (last declared first) whether or
+/// not the body moves one on some path; those deferred code does not name
+/// are dropped when the body ends, before the deferred calls; one deferred
+/// code names lives until after them.
+#[test]
+fn parameters_drop_in_rusts_order() {
+    for keep in [true, false] {
+        params_plain(Noisy("a"), Noisy("b"), Noisy("c"), keep);
+        let plain = take();
+        params_deferred(Noisy("a"), Noisy("b"), Noisy("c"), keep);
+        let mut deferred = take();
+        assert_eq!(deferred.pop().as_deref(), Some("deferred"));
+        assert_eq!(deferred, plain, "keep = {keep}");
+    }
+    assert_eq!(plain_order(), ["body end", "drop c", "drop b", "drop a"]);
+    param_named_by_deferred_code(Noisy("a"), Noisy("b"));
+    assert_eq!(take(), ["body end", "drop b", "deferred sees a", "drop a"]);
+}
+
+fn plain_order() -> Vec<String> {
+    params_plain(Noisy("a"), Noisy("b"), Noisy("c"), true);
+    take()
+}
