@@ -123,7 +123,12 @@ pub fn rebindings(params: &[Param], moved: &[syn::Ident]) -> proc_macro2::TokenS
                 continue;
             }
             let mutability = declared_mut.then(|| quote::quote_spanned!(ident.span()=> mut));
-            tokens.extend(quote::quote_spanned!(ident.span()=> let #mutability #ident = #ident;));
+            // Spanned at the user's parameter (rustc's unused-variable and
+            // unused-mut warnings stay there); clippy would call it redundant.
+            tokens.extend(quote::quote_spanned! {ident.span()=>
+                #[allow(clippy::redundant_locals)]
+                let #mutability #ident = #ident;
+            });
         }
     }
     tokens
