@@ -152,3 +152,17 @@ fn plain_order() -> Vec<String> {
     params_plain(Noisy("a"), Noisy("b"), Noisy("c"), true);
     take()
 }
+
+/// A returned closure keeps the signature the `impl Fn` return type gives it.
+#[with_defer]
+fn lookup(table: Vec<u64>) -> impl Fn(&usize) -> u64 {
+    defer!(log("built"));
+    move |&i| table[i]
+}
+
+#[test]
+fn a_returned_closure_gets_its_signature() {
+    let get = lookup(vec![10, 20, 30]);
+    assert_eq!(get(&2), 30);
+    assert_eq!(take(), ["built"]);
+}

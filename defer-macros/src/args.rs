@@ -15,16 +15,18 @@ pub enum Lint {
     ImmediateRecover,
     Exit,
     EagerTime,
+    TrackCaller,
 }
 
 impl Lint {
-    pub const ALL: [Lint; 6] = [
+    pub const ALL: [Lint; 7] = [
         Lint::Loop,
         Lint::InfiniteLoop,
         Lint::CallChain,
         Lint::ImmediateRecover,
         Lint::Exit,
         Lint::EagerTime,
+        Lint::TrackCaller,
     ];
 
     pub fn name(self) -> &'static str {
@@ -35,6 +37,7 @@ impl Lint {
             Lint::ImmediateRecover => "immediate_recover",
             Lint::Exit => "exit",
             Lint::EagerTime => "eager_time",
+            Lint::TrackCaller => "track_caller",
         }
     }
 

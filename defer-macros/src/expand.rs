@@ -9,7 +9,9 @@ use syn::{Block, Expr, ItemFn, Stmt};
 use crate::args::{Lint, Options};
 use crate::imports::Names;
 use crate::input::{self, Flavor, Input, Output, Owner, ScopedClosure};
+use crate::lints::Warning;
 use crate::{analyze, codegen, fallback, frame, lints, placement, plan, splice};
+use syn::spanned::Spanned;
 
 /// `#[with_defer]` on a function.
 pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenStream {
@@ -57,6 +59,13 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
         function.attrs.retain(|attr| !is_with_defer(attr));
     }
     let owner = Owner::Fn(function.sig.ident.clone());
+    // `#[track_caller]` cannot pass through the body closure: say so.
+    let warnings: Vec<Warning> = function
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("track_caller"))
+        .map(|attr| Warning::new(Lint::TrackCaller, attr.path().span(), lints::TRACK_CALLER))
+        .collect();
     let (receiver, params) = Input::fn_params(function.sig.inputs.iter());
     if let Some((result, block)) = input::async_block_body(&mut function) {
         let output: syn::ReturnType = syn::parse_quote!(-> #result);
@@ -72,6 +81,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
                 ..Output::new(output)
             },
             block: std::mem::replace(block, empty_block()),
+            warnings,
         };
         let expanded = body(input, names);
         *block = expanded.block;
@@ -91,6 +101,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
         params,
         output: Output::new(function.sig.output.clone()),
         block: std::mem::replace(&mut *function.block, empty_block()),
+        warnings,
     };
     let expanded = body(input, names);
     *function.block = expanded.block;
@@ -134,8 +145,12 @@ fn body(input: Input, names: Names) -> Expanded {
         params,
         output,
         block: mut body,
+        warnings: item_warnings,
     } = input;
     let item_names = placement::item_names(&body);
+    if let Some(args) = output.returned_closure_args() {
+        input::annotate_returned_closure(&mut body, &args);
+    }
 
     let parameters: Vec<analyze::Parameter> = params
         .iter()
@@ -157,7 +172,13 @@ fn body(input: Input, names: Names) -> Expanded {
     let moved_params = placement::moved_params(&params, &analysis, flavor == Flavor::Async);
     let hoisted = placement::hoist(&mut body, &analysis.items_named);
     let plan = plan::frame(&analysis, flavor == Flavor::Async);
-    let warnings = lints::collect(&analysis, &plan);
+    // Without a site the body runs in place: nothing to warn about.
+    let mut warnings = if plan.sites.is_empty() {
+        Vec::new()
+    } else {
+        item_warnings
+    };
+    warnings.extend(lints::collect(&analysis, &plan));
     let mut diagnostics: TokenStream = analysis
         .errors
         .iter()

@@ -72,6 +72,34 @@ impl Output {
         }
     }
 
+    /// `-> impl Fn(A, B) -> R` (or `FnMut`, `FnOnce`): the argument types.
+    /// The body closure's return type is inferred (`impl Trait` cannot be
+    /// named there), so a closure the body returns gets no expected
+    /// signature; `annotate_returned_closure` gives it its parameters' types.
+    pub fn returned_closure_args(&self) -> Option<Vec<Type>> {
+        let ReturnType::Type(_, ty) = &self.ty else {
+            return None;
+        };
+        let Type::ImplTrait(impl_trait) = &**ty else {
+            return None;
+        };
+        impl_trait.bounds.iter().find_map(|bound| {
+            let syn::TypeParamBound::Trait(bound) = bound else {
+                return None;
+            };
+            let last = bound.path.segments.last()?;
+            if !(last.ident == "Fn" || last.ident == "FnMut" || last.ident == "FnOnce") {
+                return None;
+            }
+            match &last.arguments {
+                syn::PathArguments::Parenthesized(args) => {
+                    Some(args.inputs.iter().map(|arg| arg.ty.clone()).collect())
+                }
+                _ => None,
+            }
+        })
+    }
+
     /// The `R` of an `async fn`'s body future.
     pub fn future_result_type(&self) -> TokenStream {
         match (&self.ty, self.inferable_type()) {
@@ -119,6 +147,8 @@ pub struct Input {
     pub params: Vec<Param>,
     pub output: Output,
     pub block: Block,
+    /// Warnings about the item itself (`#[track_caller]`).
+    pub warnings: Vec<crate::lints::Warning>,
 }
 
 impl Input {
@@ -380,6 +410,7 @@ impl ScopedClosure {
             params,
             output: Output::new(output),
             block,
+            warnings: Vec::new(),
         })
     }
 }
@@ -623,5 +654,38 @@ impl Scan {
             }
         }
         false
+    }
+}
+
+/// A closure literal the body returns as its value gets the argument types
+/// of the `impl Fn(..)` it is returned as, where the user wrote none:
+/// `move |&i| table[i]` becomes `move |&i: &usize| table[i]`, the
+/// (higher-ranked) signature the function's return type gave it.
+pub fn annotate_returned_closure(block: &mut Block, args: &[Type]) {
+    let Some(Stmt::Expr(tail, None)) = block.stmts.last_mut() else {
+        return;
+    };
+    if let Expr::Verbatim(tokens) = tail
+        && let Ok(expr) = syn::parse2::<Expr>(tokens.clone())
+    {
+        *tail = expr;
+    }
+    let Expr::Closure(closure) = tail else {
+        return;
+    };
+    if closure.inputs.len() != args.len() {
+        return;
+    }
+    for (input, ty) in closure.inputs.iter_mut().zip(args) {
+        if matches!(input, syn::Pat::Type(_)) {
+            continue;
+        }
+        let pat = std::mem::replace(input, syn::Pat::Verbatim(TokenStream::new()));
+        *input = syn::Pat::Type(syn::PatType {
+            attrs: Vec::new(),
+            pat: Box::new(pat),
+            colon_token: Default::default(),
+            ty: Box::new(ty.clone()),
+        });
     }
 }

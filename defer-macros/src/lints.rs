@@ -95,5 +95,10 @@ pub const DEFERRED_RECOVER: &str = "`defer!(recover())` defers `recover` itself,
      deferred code does; write `defer!(|| { recover(); })`";
 pub const EXIT: &str = "`std::process::exit` ends the process without running the deferred \
      calls queued before it; return from the function instead";
+pub const TRACK_CALLER: &str = "`#[track_caller]` stops at `#[with_defer]`: the body runs in a \
+     closure, and closures cannot be `#[track_caller]` on stable Rust, so `Location::caller()` and \
+     the panics of `#[track_caller]` callees (`expect`, indexing helpers) report a line of this \
+     function, not its caller's; keep the checks that must blame the caller in a \
+     `#[track_caller]` function without `#[with_defer]` that calls this one";
 pub const EAGER_TIME: &str = "this argument is measured now, at the defer point, not when the \
      function returns; write `defer!(|| ..)` to measure at exit";
