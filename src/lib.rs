@@ -523,6 +523,7 @@
 //! | `immediate_recover` | `defer!(f(recover()))` calls `recover()` now, so it is always `None` |
 //! | `exit` | `std::process::exit` after a `defer!` skips the deferred calls |
 //! | `eager_time` | `defer!(log(start.elapsed()))` measures at the defer point, not at exit |
+//! | `track_caller` | `#[track_caller]` on a function with a `defer!`: the body runs in a closure, which stable Rust cannot make `#[track_caller]`, so `Location::caller()` and `#[track_caller]` callees report this function, not its caller |
 //!
 //! The warning reads like `use of deprecated constant `f::fndefer_eager_time`:
 //! this argument is measured now, .. (silence with
@@ -544,6 +545,47 @@
 //! setup_cost(&mut log);
 //! assert_eq!(log, [true]);
 //! ```
+//!
+//! # What `#[with_defer]` leaves as it was
+//!
+//! Adding `#[with_defer]` to a valid function does not change what it
+//! means; `tests/transparency/run.sh` in the repository checks this on real
+//! crates (their own test suites, and their rustc and clippy warnings line
+//! by line). The rules that make it so:
+//!
+//! - **Only fndefer's names are sites.** A proc macro cannot ask rustc what
+//!   a name resolves to, so `#[with_defer]` reads the `use` declarations of
+//!   the function's file: a bare `defer!` / `errdefer!` / `recover()` is
+//!   fndefer's unless the file imports or defines another one (scopeguard's
+//!   `defer!`, a `macro_rules! defer`, a `fn recover`) and does not import
+//!   fndefer's; `fndefer::defer!` and `fndefer::recover()` always are. The
+//!   file counts as a whole: a module that imports scopeguard's `defer` in a
+//!   file that also imports fndefer's should spell fndefer's by path.
+//! - **Body items stay where they are written**: a local `macro_rules!`
+//!   keeps its textual scope, and an item keeps seeing what a macro
+//!   statement such as `thread_local!` declares. `use` declarations, and the
+//!   items deferred code names (with the body items those name), are moved
+//!   in front of the body so deferred code sees them too.
+//! - **Parameters that deferred code does not name move into the body**
+//!   (as a function's parameters belong to its body): a `&mut` parameter
+//!   can be re-sliced and assigned back (`buf = &mut buf[n..]`), and such
+//!   parameters are dropped when the body ends, last declared first — as
+//!   Rust drops them — *before* the deferred calls run. A parameter that
+//!   deferred code names stays alive until after the deferred calls.
+//! - **A returned closure keeps its signature**: in
+//!   `fn f(t: Vec<u64>) -> impl Fn(&usize) -> u64 { move |&i| t[i] }` the
+//!   closure gets the argument types the return type gives it.
+//! - **Warnings stay the user's**: the `#[allow(..)]`s the expansion needs
+//!   sit on generated statements; the body keeps its own spans, so rustc's
+//!   and clippy's warnings about it stay where they were.
+//! - **`#[track_caller]` cannot be kept** on stable Rust (closures cannot
+//!   be `#[track_caller]`), so it warns (`track_caller`, above) rather than
+//!   silently reporting the wrong line. A function without any `defer!` is
+//!   expanded in place and keeps it.
+//! - **`std` is needed**: deferred calls run under `catch_unwind`. A
+//!   `#![no_std]` crate can use fndefer on a target that has `std` (the
+//!   expansion names only `::core` and `::fndefer`, which links `std`); on a
+//!   target without `std`, fndefer itself does not build.
 //!
 //! # Performance
 //!

@@ -42,6 +42,7 @@ struct Counts {
     skip_const: usize,
     skip_never: usize,
     skip_variadic: usize,
+    skip_track_caller: usize,
     excluded: usize,
 }
 
@@ -108,6 +109,12 @@ impl<'a> Annotator<'a> {
             self.counts.skip_variadic += 1;
             return;
         }
+        // Not transparent on stable Rust (the body runs in a closure, which
+        // cannot be #[track_caller]): fndefer warns `track_caller` instead.
+        if self.mode != Mode::AttrOnly && attrs.iter().any(|a| a.path().is_ident("track_caller")) {
+            self.counts.skip_track_caller += 1;
+            return;
+        }
         // Before the first attribute (doc comments included), so the macro
         // sees every other attribute, as when a user writes it on top.
         let at = match attrs.iter().map(|a| a.pound_token.span.start()).min_by_key(|p| (p.line, p.column)) {
@@ -120,7 +127,14 @@ impl<'a> Annotator<'a> {
         let mut c = Candidate { first: at.line, last: block.brace_token.span.close().end().line, edits: vec![(at, ATTR)], ret: false };
         if self.mode != Mode::AttrOnly {
             let open = block.brace_token.span.open().start();
-            let after_brace = LineColumn { line: open.line, column: open.column + 1 };
+            // After the body's leading items, so that the inserted statement
+            // does not put them after a statement (clippy's
+            // items_after_statements would blame the check, not fndefer).
+            let leading_items = block.stmts.iter().take_while(|stmt| matches!(stmt, syn::Stmt::Item(_))).count();
+            let after_brace = match leading_items {
+                0 => LineColumn { line: open.line, column: open.column + 1 },
+                n => block.stmts[n - 1].span().end(),
+            };
             c.ret = self.mode == Mode::Ret && nameable_return(&sig.output);
             c.edits.push((after_brace, if c.ret { DEFER_RET } else { DEFER }));
         }
@@ -404,6 +418,7 @@ fn main() {
             total.skip_const += c.skip_const;
             total.skip_never += c.skip_never;
             total.skip_variadic += c.skip_variadic;
+            total.skip_track_caller += c.skip_track_caller;
             total.excluded += c.excluded;
         }
     }
@@ -411,8 +426,8 @@ fn main() {
         println!("{n:6} {f}");
     }
     println!(
-        "TOTAL annotated={} ret={} files={} skipped_const_fn={} skipped_never={} skipped_variadic={} excluded={}",
-        total.annotated, total.with_ret, files, total.skip_const, total.skip_never, total.skip_variadic, total.excluded
+        "TOTAL annotated={} ret={} files={} skipped_const_fn={} skipped_never={} skipped_variadic={} skipped_track_caller={} excluded={}",
+        total.annotated, total.with_ret, files, total.skip_const, total.skip_never, total.skip_variadic, total.skip_track_caller, total.excluded
     );
     if failed {
         std::process::exit(1);
