@@ -159,7 +159,7 @@
 //!     move || log(format!("leave {name}"))
 //! }
 //!
-//! #[with_defer]
+//! #[with_defer(allow(call_chain))] // calling trace("f") now is the point
 //! fn f() {
 //!     defer!(trace("f")()); // trace("f") is called now, its result at exit
 //!     log("body".into());
@@ -519,10 +519,11 @@
 //! |---|---|
 //! | `loop` | a `defer!` in a loop: the calls queue until the function returns |
 //! | `infinite_loop` | a `defer!` in a `loop` with no `break`/`return`: it runs only on panic |
-//! | `call_chain` | `defer!(a().b())` calls `a()` now; write `defer!(\|\| a().b())` to call both at exit |
+//! | `call_chain` | `defer!(a().b())` and `defer!(make()())` call `a()` / `make()` now; write `defer!(\|\| a().b())` to call both at exit |
 //! | `immediate_recover` | `defer!(f(recover()))` calls `recover()` now, so it is always `None` |
 //! | `exit` | `std::process::exit` after a `defer!` skips the deferred calls |
 //! | `eager_time` | `defer!(log(start.elapsed()))` measures at the defer point, not at exit |
+//! | `eager_drop` | `defer!(drop(tx.rollback()))` calls `tx.rollback()` now; write `defer!(let _ = tx.rollback())` |
 //! | `track_caller` | `#[track_caller]` on a function with a `defer!`: the body runs in a closure, which stable Rust cannot make `#[track_caller]`, so `Location::caller()` and `#[track_caller]` callees report this function, not its caller |
 //!
 //! The warning reads like `use of deprecated constant `f::fndefer_eager_time`:

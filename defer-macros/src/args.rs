@@ -16,10 +16,11 @@ pub enum Lint {
     Exit,
     EagerTime,
     TrackCaller,
+    EagerDrop,
 }
 
 impl Lint {
-    pub const ALL: [Lint; 7] = [
+    pub const ALL: [Lint; 8] = [
         Lint::Loop,
         Lint::InfiniteLoop,
         Lint::CallChain,
@@ -27,6 +28,7 @@ impl Lint {
         Lint::Exit,
         Lint::EagerTime,
         Lint::TrackCaller,
+        Lint::EagerDrop,
     ];
 
     pub fn name(self) -> &'static str {
@@ -38,6 +40,7 @@ impl Lint {
             Lint::Exit => "exit",
             Lint::EagerTime => "eager_time",
             Lint::TrackCaller => "track_caller",
+            Lint::EagerDrop => "eager_drop",
         }
     }
 

@@ -95,6 +95,11 @@ pub const DEFERRED_RECOVER: &str = "`defer!(recover())` defers `recover` itself,
      deferred code does; write `defer!(|| { recover(); })`";
 pub const EXIT: &str = "`std::process::exit` ends the process without running the deferred \
      calls queued before it; return from the function instead";
+pub const CALLEE_NOW: &str = "in `defer!(make()())`, `make()` is called now and only the function \
+     it returns waits for the function to return (Go's `defer f()()`); write \
+     `defer!(|| make()())` to call both at exit";
+pub const EAGER_DROP: &str = "`defer!(drop(x.f()))` calls `x.f()` now, at the defer point, and \
+     only drops its result at exit; write `defer!(let _ = x.f())` to call it at exit";
 pub const TRACK_CALLER: &str = "`#[track_caller]` stops at `#[with_defer]`: the body runs in a \
      closure, and closures cannot be `#[track_caller]` on stable Rust, so `Location::caller()` and \
      the panics of `#[track_caller]` callees (`expect`, indexing helpers) report a line of this \

@@ -227,8 +227,8 @@ impl Lowering<'_> {
             return Exit::DeferredRecover(call);
         }
         // A path to an item or a parameter is called at exit; a local (a
-        // closure) or any other callee is evaluated now. `defer!(trace("x")())`
-        // evaluating `trace("x")` now is the Go idiom's point: not linted.
+        // closure) or any other callee is evaluated now (`defer!(trace("x")())`,
+        // linted like `a().b()`, as revive does).
         let callee_at_exit = match &*call.func {
             Expr::Path(path) if path.qself.is_none() => match path.path.get_ident() {
                 Some(ident) => match self.scopes.lookup(&ident.to_string()) {
@@ -246,8 +246,32 @@ impl Lowering<'_> {
         let callee = if callee_at_exit {
             Operand::AtExit
         } else {
+            if matches!(
+                &*call.func,
+                Expr::Call(_) | Expr::MethodCall(_) | Expr::Macro(_)
+            ) {
+                self.warnings.push(Warning::new(
+                    Lint::CallChain,
+                    syntax::called_now_at(&call.func),
+                    lints::CALLEE_NOW,
+                ));
+            }
             self.now(NowValue::Expr((*call.func).clone()))
         };
+        let is_drop = matches!(&*call.func, Expr::Path(path)
+            if syntax::path_is(&path.path, &["drop"])
+                || syntax::path_is(&path.path, &["std", "mem", "drop"])
+                || syntax::path_is(&path.path, &["core", "mem", "drop"]));
+        if is_drop
+            && let Some(arg) = call.args.first()
+            && matches!(arg, Expr::Call(_) | Expr::MethodCall(_))
+        {
+            self.warnings.push(Warning::new(
+                Lint::EagerDrop,
+                syntax::called_now_at(arg),
+                lints::EAGER_DROP,
+            ));
+        }
         let args = self.arguments(&mut call.args);
         Exit::Call { call, callee, args }
     }

@@ -164,6 +164,21 @@ impl Site {
                 &try_expr.question_token,
             )),
             Expr::Await(wait) => Err(diag::await_in_deferred_code(&wait)),
+            // `defer!(let _ = tx.rollback())`, rustc's own help for the
+            // `unused_must_use` of `defer!(tx.rollback())`: the call runs at
+            // exit and its result is discarded.
+            Expr::Let(discard) if matches!(&*discard.pat, Pat::Wild(_)) => {
+                let syn::ExprLet {
+                    let_token,
+                    pat,
+                    eq_token,
+                    expr,
+                    ..
+                } = discard;
+                Ok(Form::Block(
+                    syn::parse_quote! {{ #let_token #pat #eq_token #expr; }},
+                ))
+            }
             Expr::Let(_) => Err(syn::Error::new_spanned(
                 &expr,
                 format!(

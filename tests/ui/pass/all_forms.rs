@@ -21,7 +21,7 @@ fn make(tag: &'static str) -> impl FnOnce() {
     move || log(tag)
 }
 
-#[with_defer]
+#[with_defer(allow(call_chain))]
 fn forms(x: i32) -> i32 {
     let mut file = File { writes: 0 };
     let n = 3;
@@ -49,6 +49,7 @@ fn forms(x: i32) -> i32 {
         let _ = ret;
     });
     defer!(assert!(n > 0));
+    // Go's `defer f()()`: `make` runs now on purpose.
     defer!(make("eager")());
     file.writes += 1;
     let _ = file.len();
