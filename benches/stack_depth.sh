@@ -81,7 +81,8 @@ head = ["frame shape", "variant", "debug bytes/frame", "debug max depth", "debug
 print("| " + " | ".join(head) + " |")
 print("|" + "|".join("---" for _ in head) + "|")
 for key in keys:
-    print("| " + " | ".join([key[0], key[1]] + cells(debug, key) + cells(release, key)) + " |")
+    shape = key[0].replace("|", "\\|")
+    print("| " + " | ".join([shape, key[1]] + cells(debug, key) + cells(release, key)) + " |")
 print()
 worst = []
 for key in keys:
