@@ -404,8 +404,12 @@
 //! behaves like a `#[with_defer]` function (recover and `|ret|` included).
 //! A deferred function literal with defers of its own,
 //! `defer func() { defer cleanup(); .. }()`, is
-//! `defer!(defer_scope!(|| { defer!(cleanup()); .. })())`: the closure is made
-//! at the defer point and called at exit.
+//! `defer!(defer_scope!(|| { defer!(cleanup()); .. })())`, as Go's literal:
+//! it is built at exit (it sees the final values, and the body may go on
+//! assigning what it names, which is adopted as for `defer!(|| ..)`), its own
+//! deferred calls run when it returns, and a `recover()` its body calls stops
+//! the panic of the function that deferred it (the same as
+//! `defer!(|| (defer_scope!(|| ..))())`).
 //! Options go before a `;`: `defer_scope!(allow(loop); move || ..)`.
 //! The closure keeps its kind (`Fn`, `FnMut`, `FnOnce`) and its `Send`-ness,
 //! so it can go to `thread::spawn`, `thread::scope`, iterator adaptors or a

@@ -257,3 +257,43 @@ fn options_silence_lints() {
     run(2);
     assert_eq!(take(), ["queued 1", "queued 0"]);
 }
+
+/// Go's `defer func() { defer x(); if r := recover(); r != nil { .. } }()`
+/// as documented: `defer!(defer_scope!(|| { .. })())` is built at exit (it
+/// sees the final state, and the body may still assign what it names), its
+/// own defers run when it returns, and its `recover()` stops the panic of
+/// the function that deferred it (issue 14.1).
+#[with_defer]
+fn deferred_literal(fail: bool) {
+    let mut state = String::from("start");
+    defer!(defer_scope!(|| {
+        defer!(log("literal's own deferred call"));
+        if let Some(p) = recover() {
+            log(format!("recovered {p} at {state}"));
+        } else {
+            log(format!("nothing to recover at {state}"));
+        }
+    })());
+    state.replace_range(.., "changed");
+    if fail {
+        panic!("boom");
+    }
+}
+
+#[test]
+fn a_deferred_literal_is_built_at_exit_and_recovers() {
+    common::quiet_panics();
+    deferred_literal(false);
+    assert_eq!(
+        take(),
+        [
+            "nothing to recover at changed",
+            "literal's own deferred call"
+        ]
+    );
+    deferred_literal(true);
+    assert_eq!(
+        take(),
+        ["recovered boom at changed", "literal's own deferred call"]
+    );
+}

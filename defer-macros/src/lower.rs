@@ -218,6 +218,19 @@ impl Lowering<'_> {
     }
 
     fn call(&mut self, mut call: syn::ExprCall) -> Exit {
+        // `defer!(defer_scope!(|| { .. })())`, Go's deferred function literal:
+        // built at exit like `defer!(|| ..)`, seeing final values.
+        if call.args.is_empty() && is_scope_literal(&call.func) {
+            let mut body = Expr::Call(call);
+            for ident in FreeNames::of(&mut body) {
+                self.capture(&ident);
+            }
+            return Exit::Code {
+                param: Param::None,
+                body,
+                moved: false,
+            };
+        }
         if is_recover_call(&Expr::Call(call.clone()), self.names) {
             self.warnings.push(Warning::new(
                 Lint::ImmediateRecover,
@@ -369,5 +382,18 @@ impl Lowering<'_> {
             }
         }
         Ok(Exit::Code { param, body, moved })
+    }
+}
+
+/// `defer_scope!(..)` (parenthesized or not) as a callee.
+fn is_scope_literal(callee: &Expr) -> bool {
+    match callee {
+        Expr::Paren(paren) => is_scope_literal(&paren.expr),
+        Expr::Group(group) => is_scope_literal(&group.expr),
+        Expr::Macro(mac) => {
+            syntax::path_is(&mac.mac.path, &["defer_scope"])
+                || syntax::path_is(&mac.mac.path, &["fndefer", "defer_scope"])
+        }
+        _ => false,
     }
 }

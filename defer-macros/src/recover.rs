@@ -66,6 +66,14 @@ impl VisitMut for RecoverInDeferred {
     }
 
     fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        // A nested site's code recovers its own function's panic.
+        if crate::site::Kind::of(mac, self.names).is_some() {
+            return;
+        }
+        if is_defer_scope(mac) {
+            self.scope_literal(mac);
+            return;
+        }
         let outer = std::mem::replace(&mut self.rewrote, false);
         match MacroBody::of(mac) {
             MacroBody::Args(mut args) => {
@@ -92,6 +100,36 @@ impl VisitMut for RecoverInDeferred {
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+fn is_defer_scope(mac: &Macro) -> bool {
+    crate::syntax::path_is(&mac.path, &["defer_scope"])
+        || crate::syntax::path_is(&mac.path, &["fndefer", "defer_scope"])
+}
+
+impl RecoverInDeferred {
+    /// `defer_scope!([allow(..);] || body)` in deferred code is Go's deferred
+    /// function literal: a `recover()` its body calls directly stops the
+    /// panic of the function that deferred it (its own deferred calls see
+    /// its own panic).
+    fn scope_literal(&mut self, mac: &mut Macro) {
+        let trees: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
+        let split = trees
+            .iter()
+            .position(|tree| matches!(tree, TokenTree::Punct(p) if p.as_char() == ';'))
+            .map_or(0, |at| at + 1);
+        let options: TokenStream = trees[..split].iter().cloned().collect();
+        let closure: TokenStream = trees[split..].iter().cloned().collect();
+        let Ok(mut closure) = syn::parse2::<syn::ExprClosure>(closure) else {
+            return;
+        };
+        let outer = std::mem::replace(&mut self.rewrote, false);
+        self.visit_expr_mut(&mut closure.body);
+        if self.rewrote {
+            mac.tokens = quote!(#options #closure);
+        }
+        self.rewrote |= outer;
+    }
 }
 
 /// Macro input that is no syntax: `recover()` / `fndefer::recover()` token
