@@ -50,7 +50,7 @@
 //! | `defer f.Close()` and keep using `f` | `f` is adopted: moved into the function's frame and lent back to the body as `&mut File` (or `&File`) under the same name |
 //! | named results can be changed by deferred calls | `defer!(\|ret\| ..)` with `ret: &mut Option<R>`: `Some(value)` on a normal or `?` return, `None` while panicking; the function returns what `ret` holds at the end |
 //! | `recover()` stops the panic when called directly in a deferred function | [`recover()`] written in the deferred code of a `#[with_defer]` function stops *that* function's panic; anywhere else it returns `None` |
-//! | after `recover`, the function returns its named results | it returns `ret`; when `ret` is `None`, a function without a return type returns `()`, any other panics again with a message naming the function (Rust has no zero values) |
+//! | after `recover`, the function returns its named results | it returns `ret`; when `ret` is `None`, the result type's `Default` (Go's zero value: `0`, `""`, `(vec![], false)`, `None`), chosen at compile time; a type without `Default` (or a generic `T` without a `T: Default` bound, or an `impl Trait` result) panics again with a message naming the function |
 //! | a panic in a deferred call replaces the current one; the other deferred calls still run | same, and it never aborts the process |
 //! | `os.Exit` skips deferred calls | `std::process::exit` too (lint `exit`) |
 //! | — (Zig's `errdefer`) | `errdefer!(..)` runs only when the function returns `Err`/`None` or panics; `errdefer!(\|e\| ..)` only on `Err`/`None`, with the error |
@@ -699,9 +699,10 @@
 //! - **A receiver evaluated now is held until exit**: in
 //!   `defer!(cell.borrow_mut().close())` the `RefMut` is taken at the defer and
 //!   kept, so a borrow in the body panics; write `defer!(|| cell.borrow_mut().close())`.
-//! - **`recover()` after which `ret` is `None`** panics again, naming the
-//!   function, unless the function returns `()`: Rust has no zero values. Set
-//!   `*ret = Some(..)` in the recovering closure.
+//! - **Not every type has a zero value.** After a `recover()` that leaves
+//!   `ret` as `None`, the result is its type's `Default`; a type without one
+//!   (a generic `T` without `T: Default`, an `impl Trait`) panics again naming
+//!   the function. Set `*ret = Some(..)` in the recovering closure.
 //! - **The panic hook still prints.** Rust's hook prints the message where the
 //!   panic starts, before any `recover()`; Go prints nothing for a recovered
 //!   panic. Install a quiet hook (`std::panic::set_hook`) if that matters.

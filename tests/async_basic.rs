@@ -209,11 +209,23 @@ async fn recovers_without_result() -> u32 {
 }
 
 #[test]
-fn recover_without_setting_ret_panics_naming_the_function() {
+fn recover_without_setting_ret_returns_the_zero_value() {
     quiet_panics();
-    let msg = panic_message(|| block_on(recovers_without_result()));
-    assert!(msg.contains("recovers_without_result"), "{msg}");
+    assert_eq!(block_on(recovers_without_result()), 0);
     assert_eq!(take(), ["recovered true"]);
+    let msg = panic_message(|| block_on(recovers_without_zero()));
+    assert!(msg.contains("recovers_without_zero"), "{msg}");
+    assert_eq!(take(), ["recovered true"]);
+}
+
+/// No `Default`: the panic resumes, naming the function.
+struct NoZero;
+
+#[with_defer]
+async fn recovers_without_zero() -> NoZero {
+    defer!(|| log(format!("recovered {}", recover().is_some())));
+    yield_now().await;
+    panic!("lost");
 }
 
 #[with_defer]

@@ -273,11 +273,20 @@ fn ret_cleared_panics_naming_fn() -> i32 {
     1
 }
 
+struct NoZero;
+
+#[with_defer]
+fn ret_cleared_without_zero() -> NoZero {
+    defer!(|ret| *ret = None);
+    NoZero
+}
+
 #[test]
 fn clearing_ret_on_normal_return() {
-    // Not covered by DESIGN.md explicitly: a `None` result with no panic in
-    // flight is treated like a recovered panic without a result.
+    // A `None` result with no panic in flight is treated like a recovered
+    // panic without a result: the zero value, or a panic naming the function.
     quiet_panics();
-    let msg = panic_message(ret_cleared_panics_naming_fn);
-    assert!(msg.contains("ret_cleared_panics_naming_fn"), "{msg}");
+    assert_eq!(ret_cleared_panics_naming_fn(), 0);
+    let msg = panic_message(ret_cleared_without_zero);
+    assert!(msg.contains("ret_cleared_without_zero"), "{msg}");
 }

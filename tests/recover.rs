@@ -156,12 +156,50 @@ fn value_recovers_without_ret() -> u8 {
     panic!("value");
 }
 
+/// No `Default`: no zero value to return.
+struct NoZero;
+
+#[with_defer]
+fn no_zero_recovers_without_ret() -> NoZero {
+    defer!(|| {
+        let _ = recover();
+    });
+    panic!("value");
+}
+
+#[with_defer]
+fn generic_default_recovers<T: Default>() -> (Vec<T>, bool, String) {
+    defer!(|| {
+        let _ = recover();
+    });
+    panic!("generic");
+}
+
+#[with_defer]
+fn generic_without_bound_recovers<T>(_: T) -> T {
+    defer!(|| {
+        let _ = recover();
+    });
+    panic!("generic");
+}
+
+/// After a `recover()` that leaves `ret` as `None`, a function returns its
+/// type's `Default` as Go returns zero values (issue 14.4); a type without
+/// one resumes the panic naming the function. A generic `T` gets the
+/// default only when its bounds say `T: Default`.
 #[test]
-fn after_recover_unit_fn_returns_and_value_fn_panics_naming_itself() {
+fn after_recover_without_ret_a_function_returns_its_zero_value() {
     quiet_panics();
     unit_recovers();
-    let msg = panic_message(value_recovers_without_ret);
-    assert!(msg.contains("value_recovers_without_ret"), "{msg}");
+    assert_eq!(value_recovers_without_ret(), 0);
+    assert_eq!(
+        generic_default_recovers::<u8>(),
+        (vec![], false, String::new())
+    );
+    let msg = panic_message(no_zero_recovers_without_ret);
+    assert!(msg.contains("no_zero_recovers_without_ret"), "{msg}");
+    let msg = panic_message(|| generic_without_bound_recovers(1u8));
+    assert!(msg.contains("generic_without_bound_recovers"), "{msg}");
 }
 
 #[with_defer]

@@ -114,6 +114,13 @@ pub fn assemble(
     let full_epilogue = epilogue(layout, sites.iter());
     let finish = if output.is_unit {
         quote!(#frame.finish_unit())
+    } else if output.is_written() {
+        // After a `recover()` that left no result: the zero value.
+        let name = owner.panic_name();
+        quote!(#frame.finish_or(|| {
+            use ::fndefer::__private::zero::{ViaDefault as _, ViaPanic as _};
+            (&::fndefer::__private::zero::of(&#marker)).zero_value(#name)
+        }))
     } else {
         let name = owner.panic_name();
         quote!(#frame.finish(#name))

@@ -2,7 +2,7 @@
 //! checked) or a `defer_scope!` closure, as one [`Input`] for the pipeline.
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, FnArg, ReturnType, Stmt, Type};
 
@@ -98,6 +98,18 @@ impl Output {
                 _ => None,
             }
         })
+    }
+
+    /// The result type is written out (no `impl Trait`, no `_`), so the
+    /// zero value after a `recover()` can be chosen for it.
+    pub fn is_written(&self) -> bool {
+        match &self.ty {
+            ReturnType::Default => false,
+            ReturnType::Type(_, ty) => {
+                let text = ty.to_token_stream().to_string();
+                !text.contains("impl") && !matches!(&**ty, Type::Infer(_))
+            }
+        }
     }
 
     /// The `R` of an `async fn`'s body future.

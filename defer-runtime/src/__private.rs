@@ -137,6 +137,19 @@ impl<R> Frame<R> {
         }
     }
 
+    /// Ends a function whose result type is written out: its result, the
+    /// panic, or after a `recover()` that left no result, `zero()`.
+    #[inline(always)]
+    pub fn finish_or(self, zero: impl FnOnce() -> R) -> R {
+        if let Some(payload) = self.panic.0 {
+            resume_unwind(payload)
+        }
+        match self.ret {
+            Some(value) => value,
+            None => zero(),
+        }
+    }
+
     /// Ends a function that has a return type: its result, or the panic.
     #[inline(always)]
     pub fn finish(self, function: &'static str) -> R {
@@ -367,6 +380,45 @@ impl<R> Frame<R> {
             } else {
                 resume_unwind(payload);
             }
+        }
+    }
+}
+
+/// Go's zero values after a `recover()` that left no result: the result
+/// type's `Default` where it has one, else a panic naming the function.
+/// Chosen at compile time (autoref specialization): a concrete type gets
+/// `Default::default()` if it implements `Default`; a generic `T` only if
+/// its bounds say `T: Default`.
+pub mod zero {
+    use super::{Marker, missing_result};
+    use std::marker::PhantomData;
+
+    pub struct Zero<R>(PhantomData<fn() -> R>);
+
+    #[inline(always)]
+    pub fn of<R>(_: &Marker<R>) -> Zero<R> {
+        Zero(PhantomData)
+    }
+
+    pub trait ViaDefault<R> {
+        fn zero_value(&self, function: &'static str) -> R;
+    }
+
+    impl<R: Default> ViaDefault<R> for Zero<R> {
+        #[inline]
+        fn zero_value(&self, _: &'static str) -> R {
+            R::default()
+        }
+    }
+
+    pub trait ViaPanic<R> {
+        fn zero_value(&self, function: &'static str) -> R;
+    }
+
+    impl<R> ViaPanic<R> for &Zero<R> {
+        #[inline]
+        fn zero_value(&self, function: &'static str) -> R {
+            missing_result(function)
         }
     }
 }
