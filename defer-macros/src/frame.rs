@@ -134,6 +134,12 @@ pub fn assemble(
     match flavor {
         Flavor::Sync => {
             let annotation = output.closure_return_type();
+            // The body closure's `||` keeps this crate's span: a closure
+            // captures by the rules of its `||`'s edition, and those of
+            // edition 2021 (disjoint fields) are the ones the expansion needs
+            // whatever the user's edition (an edition-2015 `deref_mut` that
+            // returns `&mut *self.value` fails with whole-variable capture).
+            let bars = quote!(||);
             let declarations = slot_names
                 .iter()
                 .zip(&slot_inits)
@@ -154,7 +160,7 @@ pub fn assemble(
                 let #marker = ::fndefer::__private::Marker::new();
                 #(#declarations)*
                 #lent_back
-                let mut #frame = ::fndefer::__private::run(&#marker, || #annotation #body_tokens);
+                let mut #frame = ::fndefer::__private::run(&#marker, #bars #annotation #body_tokens);
                 #(#reborrows)*
                 #full_epilogue
                 #finish

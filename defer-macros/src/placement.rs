@@ -126,7 +126,11 @@ pub fn rebindings(params: &[Param], moved: &[syn::Ident]) -> proc_macro2::TokenS
             // Spanned at the user's parameter (rustc's unused-variable and
             // unused-mut warnings stay there); clippy would call it redundant.
             tokens.extend(quote::quote_spanned! {ident.span()=>
-                #[allow(clippy::redundant_locals)]
+                #[allow(
+                    clippy::redundant_locals,
+                    clippy::used_underscore_binding,
+                    clippy::no_effect_underscore_binding
+                )]
                 let #mutability #ident = #ident;
             });
         }

@@ -208,8 +208,13 @@ for p in json.load(sys.stdin)["packages"]:
   read -r bp bf bi < <(test_counts "$d/base.test.log")
   read -r ap af ai < <(test_counts "$d/annot.test.log")
   brc=$(cat "$d/base.test.rc"); arc=$(cat "$d/annot.test.rc")
-  grep -P '^\S+\twarning\t' "$d/base.diags"  | cut -f1,3,4 | sort > "$d/base.warn"
-  grep -P '^\S+\twarning\t' "$d/annot.diags" | cut -f1,3,4 | sort > "$d/annot.warn"
+  # Lints that judge the shape of a whole body (`partial_cmp` being
+  # `Some(self.cmp(other))`, `clone` being `*self`) see the statement the
+  # check inserts, not fndefer (extra_unused_type_parameters skips empty
+  # bodies, which the check fills): they are not compared.
+  body_shape='clippy::(non_canonical_(partial_ord|clone)_impl|extra_unused_type_parameters)'
+  grep -P '^\S+\twarning\t' "$d/base.diags"  | cut -f1,3,4 | grep -vP "\t$body_shape\t" | sort > "$d/base.warn"
+  grep -P '^\S+\twarning\t' "$d/annot.diags" | cut -f1,3,4 | grep -vP "\t$body_shape\t" | sort > "$d/annot.warn"
   # multiset difference: `comm` on sorted lists with duplicates
   comm -13 "$d/base.warn" "$d/annot.warn" > "$d/new.warn"
   comm -23 "$d/base.warn" "$d/annot.warn" > "$d/vanished.warn"
