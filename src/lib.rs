@@ -49,7 +49,7 @@
 //! | a deferred closure sees variables as they are at exit | same for `defer!(\|\| ..)` and `defer! { .. }`: they see parameters, `self`, statics and adopted locals at exit |
 //! | `defer f.Close()` and keep using `f` | `f` is adopted: moved into the function's frame and lent back to the body as `&mut File` (or `&File`) under the same name |
 //! | named results can be changed by deferred calls | `defer!(\|ret\| ..)` with `ret: &mut Option<R>`: `Some(value)` on a normal or `?` return, `None` while panicking; the function returns what `ret` holds at the end |
-//! | `recover()` stops the panic when called directly in a deferred function | [`recover()`] written in the deferred code of a `#[with_defer]` function stops *that* function's panic; anywhere else it returns `None` |
+//! | `recover()` stops the panic when called directly in a deferred function | [`recover()`] written in the deferred code of a `#[with_defer]` function stops *that* function's panic; so does one a handler calls, when the handler is deferred directly (`defer!(handle_crash())`, `defer!(p.catch_panic(v))`) or called by a `\|ret\|` closure (`defer!(\|ret\| err_recover(ret))`), at any depth; from a helper a `defer!(\|\| ..)` closure or block calls, and anywhere else, it returns `None` |
 //! | after `recover`, the function returns its named results | it returns `ret`; when `ret` is `None`, the result type's `Default` (Go's zero value: `0`, `""`, `(vec![], false)`, `None`), chosen at compile time; a type without `Default` (or a generic `T` without a `T: Default` bound, or an `impl Trait` result) panics again with a message naming the function |
 //! | a panic in a deferred call replaces the current one; the other deferred calls still run | same, and it never aborts the process |
 //! | `os.Exit` skips deferred calls | `std::process::exit` too (lint `exit`) |
@@ -286,9 +286,15 @@
 //!
 //! [`recover()`] written directly in the deferred code of a `#[with_defer]`
 //! function stops that function's panic and returns it as a [`Panic`];
-//! it is `None` when the function is not panicking, and anywhere else (a
-//! helper function, a nested closure, the body). Go's reusable handler
-//! `defer handle()` becomes `defer!(|| handle(recover()))`: pass the value in.
+//! it is `None` when the function is not panicking. Go's reusable handlers
+//! port line for line: a function or method deferred directly —
+//! `defer!(handle_crash())`, `defer!(p.catch_panic(arg, verb))` — or called
+//! by a `|ret|` closure — `defer!(|ret| err_recover(ret))` for Go's `defer
+//! errRecover(&err)` — may call `recover()` itself, at any depth (Go would
+//! answer nil in a sub-call of the handler; fndefer does not). A helper
+//! called from a `defer!(|| ..)` closure or block sees no panic, as in Go,
+//! and so does code in the body. Publishing the panic to handlers costs
+//! only when the function is panicking.
 //! After a recover the function returns `ret`. Go's type switch on the
 //! recovered value is `p.downcast_ref::<T>()` for a `std::panic::panic_any(value)`
 //! payload, and `p.message()` for `panic!("..")` text; `p.resume()` panics
@@ -651,11 +657,10 @@
 //!
 //! # Known differences from Go
 //!
-//! - **A handler that calls `recover()` itself does not recover.**
-//!   `defer!(handler())` where `handler` calls `recover()` gets `None`, as
-//!   when Go's `recover` is not called directly by the deferred function —
-//!   except that in Go `defer handler()` *is* direct. Pass the value in:
-//!   `defer!(|| handler(recover()))`.
+//! - **A handler's sub-calls see the panic.** In Go a `recover()` in a
+//!   function the deferred function calls is nil; a fndefer handler
+//!   (`defer!(handler())`, `defer!(|ret| handler(ret))`) sees the panic at
+//!   any depth. Defer a closure (`defer!(|| helper())`) for Go's rule.
 //! - **Adopted locals are references.** After `defer!(f.close())` the body sees
 //!   `f: &mut File`; methods and fields work, but a scalar needs `*x += 1`,
 //!   and a function taking the value needs `*x` or `x.clone()`. The deferred

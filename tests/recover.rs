@@ -400,27 +400,21 @@ fn recover_in_a_dynamic_frame() {
 /// the deferred call: `None`, as in Go, whether or not the closure sits in a
 /// macro's input (review §2.10.1: the token path used to recover there).
 #[with_defer]
-fn recover_in_nested_closure() -> &'static str {
-    defer!(|ret| {
+fn recover_in_nested_closure() {
+    defer!(|| {
         let r = (|| recover())();
         log(format!("nested closure: {}", r.is_some()));
-        if ret.is_none() {
-            *ret = Some("recovered?");
-        }
     });
     panic!("x");
 }
 
 #[with_defer]
-fn recover_in_nested_closure_in_macro_input() -> &'static str {
-    defer!(|ret| {
+fn recover_in_nested_closure_in_macro_input() {
+    defer!(|| {
         log(format!(
             "nested closure in macro: {}",
             (|| recover())().is_some()
         ));
-        if ret.is_none() {
-            *ret = Some("recovered?");
-        }
     });
     panic!("y");
 }
@@ -434,4 +428,75 @@ fn recover_in_a_nested_closure_is_none_inside_and_outside_macro_input() {
         take(),
         ["nested closure: false", "nested closure in macro: false"]
     );
+}
+
+/// Go's reusable recover handlers (issue 14.2): a function or method
+/// deferred directly, or called by a `|ret|` closure, that calls
+/// `recover()` itself stops the panic (Go's `defer HandleCrash()`,
+/// `defer p.catchPanic(verb)`, `defer errRecover(&err)`).
+fn handle_crash() {
+    if let Some(p) = recover() {
+        log(format!("handled: {p}"));
+    }
+}
+
+struct Printer {
+    verb: &'static str,
+}
+
+impl Printer {
+    fn catch_panic(&self, arg: &str) {
+        if let Some(p) = recover() {
+            log(format!("%!{}(PANIC={p}) for {arg}", self.verb));
+        }
+    }
+}
+
+fn err_recover(ret: &mut Option<Result<u32, String>>) {
+    if let Some(p) = recover() {
+        *ret = Some(Err(format!("template: {p}")));
+    }
+}
+
+#[with_defer]
+fn crashes() {
+    defer!(handle_crash());
+    panic!("crash");
+}
+
+#[with_defer]
+fn prints(p: &Printer) {
+    defer!(p.catch_panic("arg"));
+    panic!("bad verb");
+}
+
+#[with_defer]
+fn executes(fail: bool) -> Result<u32, String> {
+    defer!(|ret| err_recover(ret));
+    if fail {
+        panic!("unexpected EOF");
+    }
+    Ok(1)
+}
+
+#[with_defer]
+fn helper_called_from_a_plain_closure() {
+    defer!(|| handle_crash());
+    panic!("not for the helper");
+}
+
+#[test]
+fn handlers_that_call_recover_themselves_stop_the_panic() {
+    quiet_panics();
+    crashes();
+    prints(&Printer { verb: "d" });
+    assert_eq!(executes(true), Err("template: unexpected EOF".to_owned()));
+    assert_eq!(executes(false), Ok(1));
+    assert_eq!(take(), ["handled: crash", "%!d(PANIC=bad verb) for arg"]);
+    // From inside a `defer!(|| ..)` closure a helper sees no panic, as in Go.
+    assert_eq!(
+        panic_message(helper_called_from_a_plain_closure),
+        "not for the helper"
+    );
+    assert!(take().is_empty());
 }

@@ -23,6 +23,9 @@ pub struct SiteCode {
     pub has_values: bool,
     /// The site lends adopted locals back to the body.
     pub adopts: bool,
+    /// Run with `call_handler`: a `recover()` the called code makes stops
+    /// the panic.
+    pub handler: bool,
     pub own_queue: bool,
     pub on_cancel: bool,
 }
@@ -65,6 +68,7 @@ pub fn sites(sites: Vec<SiteInfo>, plan: &Plan, names: Names) -> Generated {
                     code: TokenStream::new(),
                     conditioned: false,
                     user_code: false,
+                    handler: false,
                 };
                 let (registration, code) = finish(site_plan, &plan.layout, None, body);
                 generated.at_let.insert(let_id, registration);
@@ -93,6 +97,8 @@ struct SiteBody {
     /// The exit code is the user's block or closure (not a call made from
     /// the site's parts).
     user_code: bool,
+    /// The deferred call may be a handler that calls `recover()` itself.
+    handler: bool,
     code: TokenStream,
     /// The code is inside its `errdefer!` failure check already.
     conditioned: bool,
@@ -136,6 +142,18 @@ fn lower(kind: Kind, span: proc_macro2::Span, lowered: Lowered, names: Names) ->
     let mut conditioned = false;
     let mut now_mut = vec![false; now.len()];
     let user_code = matches!(exit, Exit::Code { .. });
+    // A function or method deferred directly, or a `|ret|` closure, may be a
+    // handler that calls `recover()` itself (Go's `defer HandleCrash()`,
+    // `defer errRecover(&err)`).
+    let handler = matches!(
+        exit,
+        Exit::Call { .. }
+            | Exit::MethodCall { .. }
+            | Exit::Code {
+                param: Param::Result(_),
+                ..
+            }
+    );
     let code = match exit {
         Exit::DeferredRecover(call) => {
             // The lint says it all: no `unused_must_use` (whose `let _ =`
@@ -226,6 +244,7 @@ fn lower(kind: Kind, span: proc_macro2::Span, lowered: Lowered, names: Names) ->
         code,
         conditioned,
         user_code,
+        handler,
     }
 }
 
@@ -314,6 +333,7 @@ fn finish(
         code,
         conditioned,
         user_code,
+        handler,
     } = body;
     let code = match path {
         Some(path) if !conditioned => when_failing(site.kind, path.span(), code),
@@ -329,6 +349,7 @@ fn finish(
             exit,
             has_values,
             adopts: !site.adopts.is_empty(),
+            handler,
             own_queue: site.own_queue,
             on_cancel: site.on_cancel,
         },

@@ -221,9 +221,14 @@ fn epilogue<'a>(
             let calls = sites.rev().map(|site| {
                 let slot = layout.slot_name(site.id);
                 let exit = &site.exit;
+                let call = if site.handler {
+                    quote!(call_handler)
+                } else {
+                    quote!(call)
+                };
                 quote! {
                     if let ::core::option::Option::Some(#value) = #slot.take() {
-                        #frame.call(|#frame| { #exit });
+                        #frame.#call(|#frame| { #exit });
                     }
                 }
             });
@@ -236,17 +241,22 @@ fn epilogue<'a>(
             let arms = sites.map(|site| {
                 let variant = FrameLayout::entry_variant(site.id);
                 let exit = &site.exit;
+                let call_in_drain = if site.handler {
+                    quote!(call_handler_in_drain)
+                } else {
+                    quote!(call_in_drain)
+                };
                 if site.own_queue {
                     let queue = FrameLayout::queue_name(site.id);
                     quote! {
                         #entry::#variant => if let ::core::option::Option::Some(#value) = #queue.pop() {
-                            #frame.call_in_drain(|#frame| { #exit });
+                            #frame.#call_in_drain(|#frame| { #exit });
                         },
                     }
                 } else if site.has_values {
-                    quote!(#entry::#variant(#value) => #frame.call_in_drain(|#frame| { #exit }),)
+                    quote!(#entry::#variant(#value) => #frame.#call_in_drain(|#frame| { #exit }),)
                 } else {
-                    quote!(#entry::#variant => #frame.call_in_drain(|#frame| { #exit }),)
+                    quote!(#entry::#variant => #frame.#call_in_drain(|#frame| { #exit }),)
                 }
             });
             // On cancellation some sites are skipped: their entries are

@@ -122,7 +122,21 @@ impl<R> Frame<R> {
     /// closure of its own, so `return;` in deferred code ends just that call.
     #[inline(always)]
     pub fn call_in_drain(&mut self, deferred: impl FnOnce(&mut Self)) {
-        deferred(self);
+        if self.panic.0.is_some() {
+            self.call_while_panicking(false, deferred);
+        } else {
+            deferred(self);
+        }
+    }
+
+    /// [`Frame::call_in_drain`] for a handler call (see [`Frame::call_handler`]).
+    #[inline(always)]
+    pub fn call_handler_in_drain(&mut self, deferred: impl FnOnce(&mut Self)) {
+        if self.panic.0.is_some() {
+            self.call_while_panicking(true, deferred);
+        } else {
+            deferred(self);
+        }
     }
 
     /// Runs one deferred call. A panic in it replaces the one in flight, as in
@@ -130,8 +144,50 @@ impl<R> Frame<R> {
     /// out of a `Drop`, so nothing aborts.
     #[inline(always)]
     pub fn call(&mut self, deferred: impl FnOnce(&mut Self)) {
+        if self.panic.0.is_some() {
+            self.call_while_panicking(false, deferred);
+            return;
+        }
         let frame = &mut *self;
         let panic = catch(|| deferred(frame));
+        if let Some(payload) = panic {
+            self.panic.replace(payload);
+        }
+    }
+
+    /// [`Frame::call`] for a deferred call of a function or method
+    /// (`defer!(handle_crash())`) or a `|ret|` closure: while the function
+    /// panics, a `recover()` the handler calls stops the panic.
+    #[inline(always)]
+    pub fn call_handler(&mut self, deferred: impl FnOnce(&mut Self)) {
+        if self.panic.0.is_some() {
+            self.call_while_panicking(true, deferred);
+            return;
+        }
+        let frame = &mut *self;
+        let panic = catch(|| deferred(frame));
+        if let Some(payload) = panic {
+            self.panic.replace(payload);
+        }
+    }
+
+    /// A deferred call while the function panics. For a handler call the
+    /// panic is published to the thread for the call's duration, so a
+    /// handler that calls [`recover`](crate::recover) itself (Go's `defer
+    /// HandleCrash()`) can stop it; for any other deferred call an outer
+    /// function's published panic is hidden meanwhile, so the helpers this
+    /// code calls see no panic (Go's rule). Only this path pays for it.
+    #[cold]
+    #[inline(never)]
+    fn call_while_panicking(&mut self, handler: bool, deferred: impl FnOnce(&mut Self)) {
+        let outer = if handler {
+            self.panic.publish()
+        } else {
+            published::replace(None)
+        };
+        let frame = &mut *self;
+        let panic = catch(|| deferred(frame));
+        self.panic.unpublish(outer);
         if let Some(payload) = panic {
             self.panic.replace(payload);
         }
@@ -179,7 +235,7 @@ impl Frame<()> {
 /// without setting a result (so it is about to panic again).
 #[inline]
 pub fn is_failing<R: Fallible>(ret: &Option<R>, panic: &PanicSlot) -> bool {
-    panic.0.is_some() || ret.as_ref().is_none_or(Fallible::is_failure)
+    panic.is_panicking() || ret.as_ref().is_none_or(Fallible::is_failure)
 }
 
 /// The error being returned, for `errdefer!(|e| ..)`; borrows only the
@@ -189,7 +245,7 @@ pub fn error_mut<'a, R: Fallible>(
     ret: &'a mut Option<R>,
     panic: &PanicSlot,
 ) -> Option<&'a mut R::Error> {
-    if panic.0.is_some() {
+    if panic.is_panicking() {
         return None;
     }
     ret.as_mut().and_then(Fallible::error_mut)
@@ -200,7 +256,41 @@ impl PanicSlot {
     /// named, taken so that their `use fndefer::recover;` stays used.
     #[inline]
     pub fn recover(&mut self, _user_recover: fn() -> Option<Panic>) -> Option<Panic> {
-        self.0.take().map(Panic::from_payload)
+        self.0
+            .take()
+            .or_else(|| published::take_own(self.id()))
+            .map(Panic::from_payload)
+    }
+
+    /// Whether this function is panicking (its panic may be published).
+    #[inline]
+    fn is_panicking(&self) -> bool {
+        self.0.is_some() || published::is_own(self.id())
+    }
+
+    /// Identifies the slot while a deferred call runs (it is not moved then:
+    /// the call borrows the frame).
+    fn id(&self) -> usize {
+        std::ptr::from_ref(self) as usize
+    }
+
+    /// Moves the panic to the thread's published slot; returns what was
+    /// published before (an outer function's panic), to be restored.
+    fn publish(&mut self) -> Option<(usize, Payload)> {
+        let id = self.id();
+        published::replace(self.0.take().map(|payload| (id, payload)))
+    }
+
+    /// Takes back what the deferred call did not recover and restores the
+    /// outer function's published panic.
+    fn unpublish(&mut self, outer: Option<(usize, Payload)>) {
+        match published::replace(outer) {
+            Some((id, payload)) if id == self.id() => self.0 = Some(payload),
+            // Someone else's (cannot happen: every publish is undone in
+            // order); drop it rather than lose track of it.
+            Some((_, payload)) => drop_payload(payload),
+            None => {}
+        }
     }
 
     /// Makes `payload` the panic in flight, dropping the previous one.
@@ -421,4 +511,51 @@ pub mod zero {
             missing_result(function)
         }
     }
+}
+/// The panic of the function whose deferred call is running, published for
+/// [`recover`](crate::recover) called outside the deferred code itself (a
+/// handler). One per thread; a nested function's deferred call publishes
+/// its own and restores the outer one after.
+mod published {
+    use super::Payload;
+    use std::cell::Cell;
+
+    thread_local! {
+        static PUBLISHED: Cell<Option<(usize, Payload)>> = const { Cell::new(None) };
+    }
+
+    pub fn replace(value: Option<(usize, Payload)>) -> Option<(usize, Payload)> {
+        PUBLISHED.with(|published| published.replace(value))
+    }
+
+    /// The published panic, whoever published it.
+    pub fn take() -> Option<Payload> {
+        PUBLISHED.with(Cell::take).map(|(_, payload)| payload)
+    }
+
+    /// The published panic if slot `id` published it.
+    pub fn take_own(id: usize) -> Option<Payload> {
+        PUBLISHED.with(|published| match published.take() {
+            Some((owner, payload)) if owner == id => Some(payload),
+            other => {
+                published.set(other);
+                None
+            }
+        })
+    }
+
+    pub fn is_own(id: usize) -> bool {
+        PUBLISHED.with(|published| {
+            let value = published.take();
+            let own = matches!(&value, Some((owner, _)) if *owner == id);
+            published.set(value);
+            own
+        })
+    }
+}
+
+/// [`crate::recover`]: the panic published by the deferred call running on
+/// this thread, if any.
+pub(crate) fn recover_published() -> Option<Panic> {
+    published::take().map(Panic::from_payload)
 }
