@@ -466,7 +466,10 @@
 //!
 //! To make that possible, an `async fn`'s parameters are treated like its
 //! locals: a parameter that deferred code names by reference is adopted (the
-//! body then sees `&mut T` / `&T`, so a scalar parameter needs `*n += 1`).
+//! body then sees `&mut T` / `&T`, so a scalar parameter needs `*n += 1`),
+//! except a parameter that cannot change — one name, not `mut`, of a number,
+//! `bool`, `char` or `&T` type — which deferred code copies: the body keeps
+//! the value (`if id == 0`).
 //! Only `self` is used in place, and deferred code naming `self` runs on
 //! completion and panic but not on cancellation: the compiler cannot see that
 //! the body's borrow of `self` has ended when the future is dropped. A

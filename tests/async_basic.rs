@@ -671,10 +671,10 @@ impl Service for Counter {
         errdefer!(|e| log(format!("error {e}")));
         yield_now().await;
         self.calls += 1;
-        if *req == 0 {
+        if req == 0 {
             Err("zero")?;
         }
-        Ok(*req * self.calls)
+        Ok(req * self.calls)
     }
 }
 
@@ -1081,4 +1081,24 @@ fn generic_impl_method() {
     assert_send(&f);
     assert_eq!(block_on(f), vec![1]);
     assert_eq!(take(), ["inner [1]", "extra e"]);
+}
+
+/// An `async fn`'s `Copy` parameter that cannot change stays a plain value
+/// in the body when deferred code names it (issue 14.6): `if id == 0`, not
+/// `*id`. Deferred code sees the same value, also on cancellation.
+#[with_defer]
+async fn plain_copy_param(id: u32, name: &str) -> u32 {
+    defer!(|| log(format!("deferred {id} {name}")));
+    yield_now().await;
+    if id == 0 {
+        return 0;
+    }
+    id + 1
+}
+
+#[test]
+fn an_unchanging_copy_param_stays_a_value() {
+    assert_eq!(block_on(plain_copy_param(0, "zero")), 0);
+    assert_eq!(block_on(plain_copy_param(41, "x")), 42);
+    assert_eq!(take(), ["deferred 0 zero", "deferred 41 x"]);
 }

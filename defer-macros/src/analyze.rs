@@ -58,6 +58,9 @@ pub struct LocalInfo {
     pub depth: usize,
     pub loops: usize,
     pub scope: ScopeId,
+    /// Deferred code takes a copy (an `async fn`'s `Copy` parameter that
+    /// cannot change): the body keeps the plain value.
+    pub copied: bool,
 }
 
 pub struct LetInfo {
@@ -119,6 +122,10 @@ pub fn placeholder_index(expr: &Expr, prefix: &str) -> Option<usize> {
 pub struct Parameter<'a> {
     pub pat: &'a Pat,
     pub holds_mut_ref: bool,
+    /// A single name, not `mut`, of a `Copy` type written out (a number,
+    /// `bool`, `char`, a shared reference): it cannot change, so deferred
+    /// code takes a copy instead of adopting it.
+    pub copied: bool,
 }
 
 /// Analyses `block`, taking its sites out. In an `async fn` the parameters
@@ -156,7 +163,10 @@ pub fn body(
     }
     for param in params {
         if params_are_locals {
-            analyzer.bind_names(param.pat, None, param.holds_mut_ref);
+            let ids = analyzer.bind_names(param.pat, None, param.holds_mut_ref);
+            for id in ids {
+                analyzer.analysis.locals[id].copied = param.copied;
+            }
         } else {
             for (ident, _) in pat_bindings(param.pat) {
                 analyzer.scopes.bind(ident.to_string(), Resolved::Param);
@@ -203,6 +213,7 @@ impl Analyzer<'_> {
                 loops: self.scopes.loops,
                 scope,
                 decl: ident.clone(),
+                copied: false,
             });
             self.scopes.bind(ident.to_string(), Resolved::Local(id));
             ids.push(id);

@@ -348,7 +348,7 @@ fn finish(
             id: site.id,
             exit,
             has_values,
-            adopts: !site.adopts.is_empty(),
+            adopts: site.adopts.iter().any(|adopted| !adopted.copied),
             handler,
             own_queue: site.own_queue,
             on_cancel: site.on_cancel,
@@ -386,15 +386,23 @@ fn registration(
         });
     let tuple = quote!((#(#values,)*));
     let adopted_ref = private_ident("__adopted");
-    let rebinds = site.adopts.iter().enumerate().map(|(index, adopted)| {
-        let field = syn::Index::from(first_adopted + index);
-        lend(
-            &adopted.at_decl,
-            adopted.lent_mut,
-            quote!(#adopted_ref.#field),
-        )
-    });
-    let store = match (layout.shape, values.is_empty(), site.adopts.is_empty()) {
+    // A copied local (an `async fn`'s unchanging `Copy` parameter) is not
+    // lent back: the body keeps its value.
+    let rebinds = site
+        .adopts
+        .iter()
+        .enumerate()
+        .filter(|(_, adopted)| !adopted.copied)
+        .map(|(index, adopted)| {
+            let field = syn::Index::from(first_adopted + index);
+            lend(
+                &adopted.at_decl,
+                adopted.lent_mut,
+                quote!(#adopted_ref.#field),
+            )
+        });
+    let lends = site.adopts.iter().any(|adopted| !adopted.copied);
+    let store = match (layout.shape, values.is_empty(), !lends) {
         (Shape::Static, true, _) => quote!(#slot = ::core::option::Option::Some(());),
         (Shape::Static, false, true) => quote!(#slot = ::core::option::Option::Some(#tuple);),
         (Shape::Static, false, false) => quote!(let #adopted_ref = #slot.insert(#tuple);),

@@ -157,6 +157,7 @@ fn body(input: Input, names: Names) -> Expanded {
         .map(|param| analyze::Parameter {
             pat: &param.pat,
             holds_mut_ref: param.holds_mut_ref,
+            copied: param.copied,
         })
         .collect();
     let brace_token = body.brace_token;

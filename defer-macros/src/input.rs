@@ -148,6 +148,39 @@ impl Output {
 pub struct Param {
     pub pat: syn::Pat,
     pub holds_mut_ref: bool,
+    pub copied: bool,
+}
+
+/// Whether a parameter cannot change and its type is `Copy` as written: a
+/// single name without `mut` of a number, `bool`, `char` or `&T` type.
+fn is_unchanging_copy(pat: &syn::Pat, ty: &Type) -> bool {
+    let single_name = matches!(pat, syn::Pat::Ident(ident)
+        if ident.mutability.is_none() && ident.by_ref.is_none() && ident.subpat.is_none());
+    let copy_type = match ty {
+        Type::Reference(reference) => reference.mutability.is_none(),
+        Type::Path(path) if path.qself.is_none() => path.path.get_ident().is_some_and(|ident| {
+            matches!(
+                ident.to_string().as_str(),
+                "i8" | "i16"
+                    | "i32"
+                    | "i64"
+                    | "i128"
+                    | "isize"
+                    | "u8"
+                    | "u16"
+                    | "u32"
+                    | "u64"
+                    | "u128"
+                    | "usize"
+                    | "f32"
+                    | "f64"
+                    | "bool"
+                    | "char"
+            )
+        }),
+        _ => false,
+    };
+    single_name && copy_type
 }
 
 /// One body to expand.
@@ -174,6 +207,7 @@ impl Input {
                 FnArg::Typed(typed) => params.push(Param {
                     pat: (*typed.pat).clone(),
                     holds_mut_ref: is_mut_ref_type(&typed.ty),
+                    copied: is_unchanging_copy(&typed.pat, &typed.ty),
                 }),
             }
         }
@@ -391,6 +425,7 @@ impl ScopedClosure {
             .map(|pat| Param {
                 pat: pat.clone(),
                 holds_mut_ref: false,
+                copied: false,
             })
             .collect();
         let body = std::mem::replace(&mut *self.closure.body, Expr::Verbatim(TokenStream::new()));

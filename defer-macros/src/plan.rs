@@ -75,6 +75,8 @@ pub struct AdoptedLocal {
     /// A `mut` pattern binding (not a `let`) that needs a `touch_mut` to
     /// count as used.
     pub touch_mut: bool,
+    /// A copy goes into the slot; the body keeps the value (not lent back).
+    pub copied: bool,
 }
 
 /// A local an earlier site adopted, borrowed from that site's slot at exit.
@@ -155,7 +157,8 @@ pub fn frame(analysis: &Analysis, guarded: bool) -> Plan {
         plan.sites.push(site_plan);
     }
     for site in &mut plan.sites {
-        site.own_queue = shape == Shape::Dynamic && !site.adopts.is_empty();
+        site.own_queue =
+            shape == Shape::Dynamic && site.adopts.iter().any(|adopted| !adopted.copied);
         if site.own_queue {
             plan.layout.queues.push(site.id);
         }
@@ -185,6 +188,16 @@ fn plan_site(
     );
     let mut new_adoptions = Vec::new();
     for capture in &lowered.captures {
+        if analysis.locals[capture.local].copied {
+            adopt(
+                plan,
+                &mut site_plan,
+                analysis,
+                capture.local,
+                &capture.ident,
+            );
+            continue;
+        }
         let visible = adoptions
             .get(&capture.local)
             .and_then(|list| list.iter().rev().find(|a| site.scopes.contains(&a.scope)));
@@ -259,6 +272,7 @@ fn adopt(
         at_decl,
         lent_mut: info.lent_mut,
         touch_mut,
+        copied: info.copied,
     });
     Adoption {
         owner: site.id,
