@@ -49,6 +49,7 @@
 //! | a deferred closure sees variables as they are at exit | same for `defer!(\|\| ..)` and `defer! { .. }`: they see parameters, `self`, statics and adopted locals at exit |
 //! | `defer f.Close()` and keep using `f` | `f` is adopted: moved into the function's frame and lent back to the body as `&mut File` (or `&File`) under the same name |
 //! | named results can be changed by deferred calls | `defer!(\|ret\| ..)` with `ret: &mut Option<R>`: `Some(value)` on a normal or `?` return, `None` while panicking; the function returns what `ret` holds at the end |
+//! | named results: variables the body assigns and deferred code reads and changes | `#[with_defer(named(a, b))]`: one name per element of the returned tuple, each a local starting at `Default`, used in place by body and deferred code, returned after the last deferred call; `return (x, y)` sets them first, a bare `return;` returns them as they are |
 //! | `recover()` stops the panic when called directly in a deferred function | [`recover()`] written in the deferred code of a `#[with_defer]` function stops *that* function's panic; so does one a handler calls, when the handler is deferred directly (`defer!(handle_crash())`, `defer!(p.catch_panic(v))`) or called by a `\|ret\|` closure (`defer!(\|ret\| err_recover(ret))`), at any depth; from a helper a `defer!(\|\| ..)` closure or block calls, and anywhere else, it returns `None` |
 //! | after `recover`, the function returns its named results | it returns `ret`; when `ret` is `None`, the result type's `Default` (Go's zero value: `0`, `""`, `(vec![], false)`, `None`), chosen at compile time; a type without `Default` (or a generic `T` without a `T: Default` bound, or an `impl Trait` result) panics again with a message naming the function |
 //! | a panic in a deferred call replaces the current one; the other deferred calls still run | same, and it never aborts the process |
@@ -280,6 +281,42 @@
 //! assert_eq!(port("80"), Ok(80));
 //! assert_eq!(port("x"), Err("port \"x\": not a number".to_string()));
 //! assert_eq!(doubled(), 42);
+//! ```
+//!
+//! # Named results: `#[with_defer(named(..))]`
+//!
+//! Go's named results port as names: `#[with_defer(named(val, err))]` on a
+//! function returning `(T1, T2)` (one name per element of the tuple; one
+//! name for any other result type) declares `val: T1` and `err: T2` as
+//! locals of the function, each starting at its zero value (`Default`; a type
+//! without it is a compile error at the result type saying so). The body and
+//! the deferred code use them in place — `err = Some(e)`, no `*`, no
+//! adoption — and they are returned after the last deferred call.
+//! `return (a, b);` sets them and then runs the deferred calls; a bare
+//! `return;` or falling off the end returns them as they are, and so does a
+//! function that recovered from a panic. A value the body ends with (not an
+//! `if`, `match`, block or loop, whose value must then be `()`) sets them too.
+//! `?` and macros that `return` a value (`bail!`) do not fit: set the names
+//! and `return;`. Not on an `async fn`; `errdefer!` needs `ret`, not names.
+//!
+//! ```
+//! use fndefer::{defer, recover, with_defer};
+//!
+//! // Go: func parse(s string) (n int, err error) { defer func() {
+//! //     if r := recover(); r != nil { err = fmt.Errorf("parse: %v", r) } }() ..
+//! #[with_defer(named(n, err))]
+//! fn parse(s: &str) -> (u32, Option<String>) {
+//!     defer!(|| if let Some(p) = recover() {
+//!         err = Some(format!("parse {s}: {p}"));
+//!     });
+//!     for c in s.chars() {
+//!         n = n * 10 + c.to_digit(10).expect("a digit");
+//!     }
+//! }
+//!
+//! # std::panic::set_hook(Box::new(|_| {}));
+//! assert_eq!(parse("42"), (42, None));
+//! assert_eq!(parse("4x"), (4, Some("parse 4x: a digit".to_string())));
 //! ```
 //!
 //! # recover

@@ -290,3 +290,91 @@ fn clearing_ret_on_normal_return() {
     let msg = panic_message(ret_cleared_without_zero);
     assert!(msg.contains("ret_cleared_without_zero"), "{msg}");
 }
+
+/// Go's named results (issue 14.3): `#[with_defer(named(..))]`.
+mod named {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Error(String);
+
+    /// The body assigns the names, deferred code reads and changes them.
+    #[with_defer(named(val, err))]
+    fn lookup(key: &str) -> (String, Option<Error>) {
+        defer!(|| if let Some(e) = &mut err {
+            e.0 = format!("lookup {key}: {}", e.0);
+        });
+        if key.is_empty() {
+            err = Some(Error("empty key".into()));
+            return;
+        }
+        val = key.to_uppercase();
+    }
+
+    /// `return (a, b)` sets them, then the deferred calls run.
+    #[with_defer(named(n, ok))]
+    fn parse(s: &str) -> (u32, bool) {
+        defer!(|| log(format!("parse {s}: {n} {ok}")));
+        match s.parse() {
+            Ok(v) => return (v, true),
+            Err(_) => return (0, false),
+        }
+    }
+
+    /// Values set before a panic are returned after a recover (fmt's
+    /// `handled = true`), and deferred code can set the result of a
+    /// panicking call (go/parser).
+    #[with_defer(named(handled))]
+    fn catch(fail: bool) -> bool {
+        defer!(|| if recover().is_some() {
+            log(format!("recovered, handled = {handled}"));
+        });
+        handled = true;
+        if fail {
+            panic!("verb");
+        }
+        handled = false;
+    }
+
+    #[with_defer(named(count, err))]
+    fn read_all(parts: &[&str]) -> (usize, Option<String>) {
+        defer!(|| if let Some(p) = recover() {
+            err = Some(format!("read: {p}"));
+        });
+        for part in parts {
+            if part.is_empty() {
+                panic!("empty part");
+            }
+            count += part.len();
+        }
+    }
+
+    /// A value the body ends with sets the result.
+    #[with_defer(named(total))]
+    fn sum(xs: &[u32]) -> u32 {
+        defer!(|| total *= 2);
+        xs.iter().sum()
+    }
+
+    #[test]
+    fn named_results_port_go() {
+        quiet_panics();
+        assert_eq!(lookup("go"), ("GO".to_string(), None));
+        assert_eq!(
+            lookup(""),
+            (String::new(), Some(Error("lookup : empty key".into())))
+        );
+        assert_eq!(parse("12"), (12, true));
+        assert_eq!(parse("x"), (0, false));
+        assert_eq!(take(), ["parse 12: 12 true", "parse x: 0 false"]);
+        assert!(catch(true));
+        assert!(!catch(false));
+        assert_eq!(take(), ["recovered, handled = true"]);
+        assert_eq!(read_all(&["ab", "c"]), (3, None));
+        assert_eq!(
+            read_all(&["ab", "", "c"]),
+            (2, Some("read: empty part".to_string()))
+        );
+        assert_eq!(sum(&[1, 2]), 6);
+    }
+}

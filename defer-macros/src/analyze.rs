@@ -128,20 +128,35 @@ pub struct Parameter<'a> {
     pub copied: bool,
 }
 
-/// Analyses `block`, taking its sites out. In an `async fn` the parameters
-/// are locals of the future, adopted like body locals (`self` stays a
-/// parameter).
-/// `infallible`: the written result type when it has no failure case, for
-/// which `errdefer!` is an error at its path.
+/// The names the body starts with.
+#[derive(Default)]
+pub struct Bound<'a> {
+    /// `self` is a parameter.
+    pub receiver: bool,
+    /// Go's named results, used in place like parameters.
+    pub named: &'a [Ident],
+    pub params: &'a [Parameter<'a>],
+    /// In an `async fn` the parameters are locals of the future, adopted
+    /// like body locals (`self` stays a parameter).
+    pub params_are_locals: bool,
+}
+
+/// Analyses `block`, taking its sites out. `infallible`: the written result
+/// type when it has no failure case, for which `errdefer!` is an error at its
+/// path; `item_names`: the items of the body's own block.
 pub fn body(
     names: Names,
-    receiver: bool,
-    params: &[Parameter],
-    params_are_locals: bool,
+    bound: &Bound,
     infallible: Option<&str>,
     item_names: &[String],
     block: &mut syn::Block,
 ) -> Analysis {
+    let Bound {
+        receiver,
+        named,
+        params,
+        params_are_locals,
+    } = *bound;
     let mut analyzer = Analyzer {
         item_names,
         names,
@@ -160,6 +175,10 @@ pub fn body(
     };
     if receiver {
         analyzer.scopes.bind("self".to_owned(), Resolved::Param);
+    }
+    // Named results are used in place, like parameters.
+    for name in named {
+        analyzer.scopes.bind(name.to_string(), Resolved::Param);
     }
     for param in params {
         if params_are_locals {
@@ -467,7 +486,7 @@ mod tests {
     use super::*;
 
     fn analyse(mut block: syn::Block) -> Analysis {
-        body(Names::FNDEFER, false, &[], false, None, &[], &mut block)
+        body(Names::FNDEFER, &Bound::default(), None, &[], &mut block)
     }
 
     #[test]

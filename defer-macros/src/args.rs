@@ -53,6 +53,8 @@ impl Lint {
 #[derive(Default)]
 pub struct Options {
     pub allowed: Vec<Lint>,
+    /// `named(val, err)`: Go's named results.
+    pub named: Vec<Ident>,
 }
 
 impl Options {
@@ -96,12 +98,27 @@ impl Options {
         let key: Ident = input
             .call(Ident::parse_any)
             .map_err(|error| syntax(error.span()))?;
+        if key == "named" && input.peek(syn::token::Paren) {
+            let content;
+            syn::parenthesized!(content in input);
+            let names =
+                syn::punctuated::Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
+            if names.is_empty() {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "`named()` needs one name per result: `named(val, err)`",
+                ));
+            }
+            self.named.extend(names);
+            return Ok(());
+        }
         if key != "allow" {
             return Err(syn::Error::new(
                 key.span(),
                 format!(
-                    "unknown `with_defer` argument `{key}`; the only argument is \
-                     `allow(..)` with lint names: {}",
+                    "unknown `with_defer` argument `{key}`; the arguments are \
+                     `allow(..)` with lint names ({}) and `named(..)` with one name \
+                     per result",
                     lint_names()
                 ),
             ));

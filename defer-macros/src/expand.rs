@@ -4,7 +4,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
-use syn::{Block, Expr, ItemFn, Stmt};
+use syn::{Block, Expr, ItemFn, ReturnType, Stmt};
 
 use crate::args::{Lint, Options};
 use crate::imports::Names;
@@ -24,6 +24,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
         errors.extend(error.to_compile_error());
         Options {
             allowed: Lint::ALL.to_vec(),
+            named: Vec::new(),
         }
     });
     let mut function: ItemFn = match input::parse_function(item.clone()) {
@@ -58,6 +59,33 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
         );
         function.attrs.retain(|attr| !is_with_defer(attr));
     }
+    let named = match options.named.as_slice() {
+        [] => None,
+        [first, ..] if function.sig.asyncness.is_some() => {
+            errors.extend(
+                syn::Error::new_spanned(
+                    first,
+                    "`named(..)` works on a plain `fn`, not an `async fn`",
+                )
+                .to_compile_error(),
+            );
+            None
+        }
+        names => match crate::named::Named::of(names, &function.sig.output) {
+            Ok(named) => {
+                // Every `return` of the body is rewritten: parse all of it.
+                if let Ok(block) = syn::parse2::<Block>(function.block.to_token_stream()) {
+                    *function.block = block;
+                }
+                named.rewrite_body(&mut function.block);
+                Some(named)
+            }
+            Err(error) => {
+                errors.extend(error.to_compile_error());
+                None
+            }
+        },
+    };
     let owner = Owner::Fn(function.sig.ident.clone());
     // `#[track_caller]` cannot pass through the body closure: say so.
     let warnings: Vec<Warning> = function
@@ -82,6 +110,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
             },
             block: std::mem::replace(block, empty_block()),
             warnings,
+            named: None,
         };
         let expanded = body(input, names);
         *block = expanded.block;
@@ -99,9 +128,16 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
         },
         receiver,
         params,
-        output: Output::new(function.sig.output.clone()),
+        // With named results the body returns `()`; the function returns
+        // the names after the deferred calls.
+        output: Output::new(if named.is_some() {
+            ReturnType::Default
+        } else {
+            function.sig.output.clone()
+        }),
         block: std::mem::replace(&mut *function.block, empty_block()),
         warnings,
+        named,
     };
     let expanded = body(input, names);
     *function.block = expanded.block;
@@ -146,6 +182,7 @@ fn body(input: Input, names: Names) -> Expanded {
         output,
         block: mut body,
         warnings: item_warnings,
+        named,
     } = input;
     let item_names = placement::item_names(&body);
     if let Some(args) = output.returned_closure_args() {
@@ -161,11 +198,15 @@ fn body(input: Input, names: Names) -> Expanded {
         })
         .collect();
     let brace_token = body.brace_token;
+    let named_names: Vec<syn::Ident> = named.as_ref().map(|n| n.names.clone()).unwrap_or_default();
     let analysis = analyze::body(
         names,
-        receiver,
-        &parameters,
-        flavor == Flavor::Async,
+        &analyze::Bound {
+            receiver,
+            named: &named_names,
+            params: &parameters,
+            params_are_locals: flavor == Flavor::Async,
+        },
         output.infallible.as_deref(),
         &item_names,
         &mut body,
@@ -215,6 +256,7 @@ fn body(input: Input, names: Names) -> Expanded {
             output: &output,
             items: hoisted,
             rebindings: placement::rebindings(&params, &moved_params),
+            named: named.as_ref(),
             diagnostics,
         },
         &plan.layout,

@@ -51,6 +51,8 @@ pub struct Frame<'a> {
     pub items: Vec<Stmt>,
     /// The parameters moved into the body closure (see `placement`).
     pub rebindings: TokenStream,
+    /// Go's named results: declared first, returned last.
+    pub named: Option<&'a crate::named::Named>,
     /// `compile_error!`s and lint constants.
     pub diagnostics: TokenStream,
 }
@@ -68,8 +70,26 @@ pub fn assemble(
         output,
         items,
         rebindings,
+        named,
         diagnostics,
     } = frame;
+    if let Some(named) = named
+        && sites.is_empty()
+    {
+        // No deferred call: the body still returns `()` and the names after.
+        let declarations = named.declarations();
+        let result = named.result();
+        let stmts = &body.stmts;
+        let mut body_tokens = TokenStream::new();
+        body.brace_token.surround(&mut body_tokens, |tokens| {
+            quote!(#rebindings #(#stmts)*).to_tokens(tokens)
+        });
+        return quote! {
+            #(#items)* #diagnostics #declarations
+            ::fndefer::__private::run_body(|| #body_tokens);
+            #result
+        };
+    }
     if sites.is_empty() {
         let stmts = &body.stmts;
         return quote!(#(#items)* #diagnostics #(#stmts)*);
@@ -153,10 +173,16 @@ pub fn assemble(
                 .iter()
                 .any(|site| site.adopts)
                 .then(|| quote!(#[allow(clippy::needless_borrow)]));
+            let named_declarations = named.map(crate::named::Named::declarations);
+            let named_result = named.map(|named| {
+                let result = named.result();
+                quote!(; #result)
+            });
             quote! {
                 #(#items)*
                 #entry_type
                 #diagnostics
+                #named_declarations
                 let #marker = ::fndefer::__private::Marker::new();
                 #(#declarations)*
                 #lent_back
@@ -164,6 +190,7 @@ pub fn assemble(
                 #(#reborrows)*
                 #full_epilogue
                 #finish
+                #named_result
             }
         }
         Flavor::Async => {

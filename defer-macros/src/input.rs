@@ -194,6 +194,8 @@ pub struct Input {
     pub block: Block,
     /// Warnings about the item itself (`#[track_caller]`).
     pub warnings: Vec<crate::lints::Warning>,
+    /// `named(..)`: the results are locals returned after the deferred calls.
+    pub named: Option<crate::named::Named>,
 }
 
 impl Input {
@@ -458,6 +460,7 @@ impl ScopedClosure {
             output: Output::new(output),
             block,
             warnings: Vec::new(),
+            named: None,
         })
     }
 }

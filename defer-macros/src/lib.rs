@@ -10,7 +10,8 @@
 //! ```
 //!
 //! - [`input`]: what is expanded (a function or a `defer_scope!` closure),
-//!   signature checks; [`args`]: `allow(..)`; [`imports`]: which bare
+//!   signature checks; [`args`]: `allow(..)`, `named(..)` ([`named`]: Go's
+//!   named results); [`imports`]: which bare
 //!   `defer`, `errdefer` and `recover` are fndefer's.
 //! - [`analyze`]: one walk of the body that records sites, lets, locals,
 //!   captures and lints, taking each site out and leaving a placeholder;
@@ -41,6 +42,7 @@ mod lints;
 mod lower;
 #[cfg(test)]
 mod mutation_tests;
+mod named;
 mod placement;
 mod plan;
 mod recover;

@@ -400,9 +400,7 @@ mod tests {
     fn plan_of(mut block: syn::Block) -> Plan {
         let analysis = crate::analyze::body(
             crate::imports::Names::FNDEFER,
-            false,
-            &[],
-            false,
+            &crate::analyze::Bound::default(),
             None,
             &[],
             &mut block,

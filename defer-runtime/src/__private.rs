@@ -559,3 +559,35 @@ mod published {
 pub(crate) fn recover_published() -> Option<Panic> {
     published::take().map(Panic::from_payload)
 }
+
+/// A named result's zero value (Go's): its type's `Default`.
+#[inline(always)]
+#[must_use]
+pub fn named_zero<T: NamedZero>() -> T {
+    T::zero()
+}
+
+/// The types a named result can have: those with a zero value.
+#[diagnostic::on_unimplemented(
+    message = "a named result of type `{Self}` needs a zero value to start from",
+    label = "`{Self}` does not implement `Default`",
+    note = "implement or derive `Default` for it, or return this result without `named(..)` and set it with `defer!(|ret| ..)`"
+)]
+pub trait NamedZero {
+    /// The zero value.
+    fn zero() -> Self;
+}
+
+impl<T: Default> NamedZero for T {
+    #[inline(always)]
+    fn zero() -> Self {
+        T::default()
+    }
+}
+
+/// Runs a body that has named results but no deferred call, so that its
+/// bare `return;` ends the body and not the function.
+#[inline(always)]
+pub fn run_body(body: impl FnOnce()) {
+    body();
+}
