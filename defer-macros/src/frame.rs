@@ -82,7 +82,7 @@ pub fn assemble(
         let stmts = &body.stmts;
         let mut body_tokens = TokenStream::new();
         body.brace_token.surround(&mut body_tokens, |tokens| {
-            quote!(#rebindings #(#stmts)*).to_tokens(tokens)
+            with_rebindings(&rebindings, stmts).to_tokens(tokens)
         });
         return quote! {
             #(#items)* #diagnostics #declarations
@@ -148,7 +148,7 @@ pub fn assemble(
     let stmts = &body.stmts;
     let mut body_tokens = TokenStream::new();
     body.brace_token.surround(&mut body_tokens, |tokens| {
-        quote!(#rebindings #(#stmts)*).to_tokens(tokens);
+        with_rebindings(&rebindings, stmts).to_tokens(tokens);
     });
 
     match flavor {
@@ -232,6 +232,18 @@ pub fn assemble(
             }
         }
     }
+}
+
+/// The body's statements with the parameter rebindings after its leading
+/// items (before them, clippy's items_after_statements would blame the
+/// user's items).
+fn with_rebindings(rebindings: &TokenStream, stmts: &[Stmt]) -> TokenStream {
+    let leading = stmts
+        .iter()
+        .take_while(|stmt| matches!(stmt, Stmt::Item(_)))
+        .count();
+    let (items, rest) = stmts.split_at(leading);
+    quote!(#(#items)* #rebindings #(#rest)*)
 }
 
 /// The deferred calls, LIFO, each under its own panic catch. Slots are
