@@ -28,7 +28,7 @@ pub struct PanicSlot(Option<Payload>);
 /// Runs the function's body and catches a panic so the deferred calls can
 /// run (and `recover()` can stop it). `body` is passed straight to an
 /// `FnOnce` bound so a body returning a borrow of `&mut self` type-checks.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn run<R>(_: &Marker<R>, body: impl FnOnce() -> R) -> Frame<R> {
     #[cfg(not(debug_assertions))]
     {
@@ -43,10 +43,17 @@ pub fn run<R>(_: &Marker<R>, body: impl FnOnce() -> R) -> Frame<R> {
             },
         }
     }
+    // Debug builds: one closure straight to the shared dyn catch (each
+    // wrapper would add a frame and its temporaries to the stack).
     #[cfg(debug_assertions)]
     {
+        let mut body = Some(body);
         let mut ret = None;
-        let panic = catch(|| ret = Some(body()));
+        let panic = catch_dyn(&mut || {
+            if let Some(body) = body.take() {
+                ret = Some(body());
+            }
+        });
         Frame {
             ret,
             panic: PanicSlot(panic),
@@ -107,7 +114,7 @@ impl<R> Frame<R> {
     /// deferred calls until the stack is empty. One `catch_unwind` covers them
     /// all; if one panics, its panic replaces the one in flight and the loop
     /// goes on with the rest (the panicking entry was popped already).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn drain(&mut self, mut pop_and_call: impl FnMut(&mut Self)) {
         loop {
             let frame = &mut *self;
@@ -120,7 +127,7 @@ impl<R> Frame<R> {
 
     /// One deferred call of a dynamic frame, inside [`Frame::drain`]: a
     /// closure of its own, so `return;` in deferred code ends just that call.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn call_in_drain(&mut self, deferred: impl FnOnce(&mut Self)) {
         if self.panic.0.is_some() {
             self.call_while_panicking(false, deferred);
@@ -130,7 +137,7 @@ impl<R> Frame<R> {
     }
 
     /// [`Frame::call_in_drain`] for a handler call (see [`Frame::call_handler`]).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn call_handler_in_drain(&mut self, deferred: impl FnOnce(&mut Self)) {
         if self.panic.0.is_some() {
             self.call_while_panicking(true, deferred);
@@ -142,7 +149,7 @@ impl<R> Frame<R> {
     /// Runs one deferred call. A panic in it replaces the one in flight, as in
     /// Go, and the remaining deferred calls still run: nothing here unwinds
     /// out of a `Drop`, so nothing aborts.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn call(&mut self, deferred: impl FnOnce(&mut Self)) {
         if self.panic.0.is_some() {
             self.call_while_panicking(false, deferred);
@@ -158,7 +165,7 @@ impl<R> Frame<R> {
     /// [`Frame::call`] for a deferred call of a function or method
     /// (`defer!(handle_crash())`) or a `|ret|` closure: while the function
     /// panics, a `recover()` the handler calls stops the panic.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn call_handler(&mut self, deferred: impl FnOnce(&mut Self)) {
         if self.panic.0.is_some() {
             self.call_while_panicking(true, deferred);
@@ -195,7 +202,7 @@ impl<R> Frame<R> {
 
     /// Ends a function whose result type is written out: its result, the
     /// panic, or after a `recover()` that left no result, `zero()`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn finish_or(self, zero: impl FnOnce() -> R) -> R {
         if let Some(payload) = self.panic.0 {
             resume_unwind(payload)
@@ -207,7 +214,7 @@ impl<R> Frame<R> {
     }
 
     /// Ends a function that has a return type: its result, or the panic.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn finish(self, function: &'static str) -> R {
         if let Some(payload) = self.panic.0 {
             resume_unwind(payload)
@@ -222,7 +229,7 @@ impl<R> Frame<R> {
 impl Frame<()> {
     /// Ends a function without a return type: after a `recover()` it simply
     /// returns, as a Go function without results does.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn finish_unit(self) {
         if let Some(payload) = self.panic.0 {
             resume_unwind(payload)
@@ -294,10 +301,12 @@ impl PanicSlot {
     }
 
     /// Makes `payload` the panic in flight, dropping the previous one.
-    /// Inlined, with the cold work (dropping a payload) out of line, so the
-    /// slot is never passed by address: the frame can then live in registers
-    /// on the path where nothing panics.
-    #[inline(always)]
+    /// Inlined in optimized builds, with the cold work (dropping a payload)
+    /// out of line, so the slot is never passed by address: the frame can
+    /// then live in registers on the path where nothing panics. Debug builds
+    /// keep this and the other epilogue helpers out of line, so their
+    /// temporaries are not in every deferring function's stack frame.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn replace(&mut self, payload: Payload) {
         if let Some(previous) = self.0.take() {
             drop_payload(previous);
