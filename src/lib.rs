@@ -453,6 +453,10 @@
 //! deferred calls run when it returns, and a `recover()` its body calls stops
 //! the panic of the function that deferred it (the same as
 //! `defer!(|| (defer_scope!(|| ..))())`).
+//! An async block gets its own defers the same way, with an `async fn`'s
+//! rules (the deferred calls run on completion, on a panic while polling, and
+//! when the future is dropped): `tokio::spawn(defer_scope!(async move {
+//! defer!(wg.done()); .. }))`.
 //! Options go before a `;`: `defer_scope!(allow(loop); move || ..)`.
 //! The closure keeps its kind (`Fn`, `FnMut`, `FnOnce`) and its `Send`-ness,
 //! so it can go to `thread::spawn`, `thread::scope`, iterator adaptors or a

@@ -1102,3 +1102,39 @@ fn an_unchanging_copy_param_stays_a_value() {
     assert_eq!(block_on(plain_copy_param(41, "x")), 42);
     assert_eq!(take(), ["deferred 0 zero", "deferred 41 x"]);
 }
+
+/// `defer_scope!(async move { .. })`: an async block with its own defers,
+/// with an `async fn`'s rules (issue 14.7): completion, panic (recover
+/// included) and cancellation.
+#[test]
+fn an_async_block_has_its_own_defer_scope() {
+    quiet_panics();
+    let n = 2;
+    let done = block_on(fndefer::defer_scope!(async move {
+        defer!(log(format!("done {n}")));
+        yield_now().await;
+        n * 10
+    }));
+    assert_eq!(done, 20);
+    assert_eq!(take(), ["done 2"]);
+
+    block_on(fndefer::defer_scope!(async {
+        defer!(|| if let Some(p) = recover() {
+            log(format!("recovered {p}"));
+        });
+        yield_now().await;
+        panic!("worker");
+    }));
+    assert_eq!(take(), ["recovered worker"]);
+
+    let cancelled = poll_then_drop(
+        fndefer::defer_scope!(async {
+            defer!(log("released on cancel"));
+            yield_now().await;
+            yield_now().await;
+        }),
+        1,
+    );
+    assert_eq!(cancelled, None);
+    assert_eq!(take(), ["released on cancel"]);
+}

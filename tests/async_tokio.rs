@@ -361,3 +361,26 @@ async fn return_inside_select_in_the_body() {
     assert_eq!(returns_from_select(log.clone(), false).await, "done");
     assert_eq!(log.take(), ["after select", "deferred"]);
 }
+
+/// `tokio::spawn(defer_scope!(async move { defer!(wg.done()); .. }))`: a
+/// spawned task with its own defers stays `Send`, and its deferred call runs
+/// when the task ends (issue 14.7).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spawned_async_block_has_its_own_defers() {
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for i in 0..4usize {
+        let done = done.clone();
+        tasks.push(tokio::spawn(fndefer::defer_scope!(async move {
+            fndefer::defer!(done.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+            tokio::task::yield_now().await;
+            i * 2
+        })));
+    }
+    let mut sum = 0;
+    for task in tasks {
+        sum += task.await.unwrap();
+    }
+    assert_eq!(sum, 12);
+    assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 4);
+}

@@ -159,6 +159,12 @@ pub fn defer_scope(tokens: TokenStream, names: Names) -> TokenStream {
     // A closure's `errdefer!` is checked by the trait, as an alias would be.
     input.output.infallible = None;
     let expanded = body(input, names);
+    if let Some(mut async_block) = scoped.async_block {
+        // The frame `.await`s the body: it goes in the user's async block,
+        // which keeps its `move`.
+        async_block.block = expanded.block;
+        return async_block.into_token_stream();
+    }
     for pat in &mut scoped.closure.inputs {
         placement::strip_mut(pat, &expanded.moved_params);
     }

@@ -367,6 +367,9 @@ pub fn not_a_function_at(item: &TokenStream) -> Span {
 pub struct ScopedClosure {
     pub options: Options,
     pub closure: syn::ExprClosure,
+    /// `defer_scope!(async move { .. })`: an async block with its own
+    /// defers (then `closure` is unused).
+    pub async_block: Option<syn::ExprAsync>,
 }
 
 impl syn::parse::Parse for ScopedClosure {
@@ -394,25 +397,57 @@ impl syn::parse::Parse for ScopedClosure {
             Options::default()
         };
         let expr: Expr = input.parse()?;
-        let closure = match expr {
-            Expr::Closure(closure) => closure,
+        let (closure, async_block) = match expr {
+            Expr::Closure(closure) => (closure, None),
+            Expr::Async(block) => (syn::parse_quote!(|| ()), Some(block)),
             other => {
                 return Err(syn::Error::new_spanned(
                     other,
-                    "`defer_scope!` takes a closure: `defer_scope!(move || { defer!(..); .. })`",
+                    "`defer_scope!` takes a closure or an async block: \
+                     `defer_scope!(move || { defer!(..); .. })`, `defer_scope!(async move { .. })`",
                 ));
             }
         };
         if !input.is_empty() {
             return Err(input.error("`defer_scope!` takes one closure"));
         }
-        Ok(ScopedClosure { options, closure })
+        Ok(ScopedClosure {
+            options,
+            closure,
+            async_block,
+        })
     }
 }
 
 impl ScopedClosure {
     /// The closure's body as an [`Input`].
     pub fn input(&mut self) -> syn::Result<Input> {
+        if let Some(async_block) = &mut self.async_block {
+            let block = std::mem::replace(
+                &mut async_block.block,
+                Block {
+                    brace_token: Default::default(),
+                    stmts: Vec::new(),
+                },
+            );
+            let ends_in_value = matches!(block.stmts.last(), Some(Stmt::Expr(_, None)));
+            let output = if ends_in_value {
+                syn::parse_quote!(-> _)
+            } else {
+                ReturnType::Default
+            };
+            return Ok(Input {
+                options: std::mem::take(&mut self.options),
+                owner: Owner::Closure,
+                flavor: Flavor::Async,
+                receiver: false,
+                params: Vec::new(),
+                output: Output::new(output),
+                block,
+                warnings: Vec::new(),
+                named: None,
+            });
+        }
         if let Some(asyncness) = &self.closure.asyncness {
             return Err(syn::Error::new_spanned(
                 asyncness,

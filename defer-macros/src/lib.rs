@@ -9,7 +9,8 @@
 //!                   └─(fatal)─▶ fallback
 //! ```
 //!
-//! - [`input`]: what is expanded (a function or a `defer_scope!` closure),
+//! - [`input`]: what is expanded (a function, or a `defer_scope!` closure or
+//!   async block),
 //!   signature checks; [`args`]: `allow(..)`, `named(..)` ([`named`]: Go's
 //!   named results); [`imports`]: which bare
 //!   `defer`, `errdefer` and `recover` are fndefer's.
