@@ -137,10 +137,7 @@ pub fn assemble(
     } else if output.is_written() {
         // After a `recover()` that left no result: the zero value.
         let name = owner.panic_name();
-        quote!(#frame.finish_or(|| {
-            use ::fndefer::__private::zero::{ViaDefault as _, ViaPanic as _};
-            (&::fndefer::__private::zero::of(&#marker)).zero_value(#name)
-        }))
+        quote!(#frame.finish_or(|| ::fndefer::__private::zero_or_panic!(&#marker, #name)))
     } else {
         let name = owner.panic_name();
         quote!(#frame.finish(#name))

@@ -114,28 +114,37 @@ pub fn moved_params(params: &[Param], analysis: &Analysis, async_fn: bool) -> Ve
         .collect()
 }
 
-/// `let mut buf = buf;` for each moved parameter, with the user's `mut`.
+/// `let (mut buf, n) = (buf, n);` for the moved parameters, each binding
+/// spanned at the user's parameter (rustc's unused-variable and unused-mut
+/// warnings stay there) and with the user's `mut`. One statement, so one
+/// allowance: clippy would blame the `_x` bindings it moves.
 pub fn rebindings(params: &[Param], moved: &[syn::Ident]) -> proc_macro2::TokenStream {
-    let mut tokens = proc_macro2::TokenStream::new();
+    use quote::{quote, quote_spanned};
+    let mut patterns = Vec::new();
+    let mut values = Vec::new();
     for param in params {
         for (ident, declared_mut) in pat_bindings(&param.pat) {
             if !moved.contains(&ident) {
                 continue;
             }
-            let mutability = declared_mut.then(|| quote::quote_spanned!(ident.span()=> mut));
-            // Spanned at the user's parameter (rustc's unused-variable and
-            // unused-mut warnings stay there); clippy would call it redundant.
-            tokens.extend(quote::quote_spanned! {ident.span()=>
-                #[allow(
-                    clippy::redundant_locals,
-                    clippy::used_underscore_binding,
-                    clippy::no_effect_underscore_binding
-                )]
-                let #mutability #ident = #ident;
-            });
+            let mutability = declared_mut.then(|| quote_spanned!(ident.span()=> mut));
+            patterns.push(quote!(#mutability #ident));
+            values.push(ident);
         }
     }
-    tokens
+    if values.is_empty() {
+        return proc_macro2::TokenStream::new();
+    }
+    let underscored = values
+        .iter()
+        .any(|ident| ident.to_string().starts_with('_'))
+        .then(|| {
+            quote!(#[allow(clippy::used_underscore_binding, clippy::no_effect_underscore_binding)])
+        });
+    quote! {
+        #underscored
+        let (#(#patterns,)*) = (#(#values,)*);
+    }
 }
 
 /// Drops the `mut` of the moved parameters from the signature's patterns:

@@ -600,3 +600,16 @@ impl<T: Default> NamedZero for T {
 pub fn run_body(body: impl FnOnce()) {
     body();
 }
+
+/// The result after a `recover()` that left none (see [`zero`]): a macro,
+/// so the choice is made where the result type is known, in few tokens.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __fndefer_zero_or_panic {
+    ($marker:expr, $function:expr) => {{
+        use $crate::__private::zero::{ViaDefault as _, ViaPanic as _};
+        (&$crate::__private::zero::of($marker)).zero_value($function)
+    }};
+}
+
+pub use crate::__fndefer_zero_or_panic as zero_or_panic;
