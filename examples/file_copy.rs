@@ -97,7 +97,7 @@ fn copy_file(src: &Path, dst: &Path, fault_after: Option<usize>) -> io::Result<u
         }
     });
 
-    let n = io::copy(&mut r, &mut *w)?;
+    let n = io::copy(&mut r, &mut w)?;
     println!("  copied {n} bytes");
     Ok(n)
 }

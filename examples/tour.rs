@@ -141,7 +141,7 @@ fn adoption() {
     f.write("world");
     let mut count = 0;
     defer!(|| println!("   deferred: count at exit = {count}"));
-    *count += 2; // an adopted scalar is a `&mut i32` now: write `*count`
+    count += 2; // adopted by the defer! above, and used as before
     say(&format!("wrote {} lines, count = {count}", f.lines.len()));
 }
 

@@ -210,10 +210,14 @@
 //! When deferred code names a local of the function body by reference — as a
 //! method receiver, as `&x`/`&mut x`, or inside a non-`move` closure or block
 //! — the local is *adopted*: it moves into the function's frame at the
-//! `defer!`, and the rest of the body sees it under the same name as `&mut T`
-//! (for a `let mut` binding) or `&T`. Method calls and field access work
-//! unchanged; a scalar needs `*x += 1`. The deferred code sees the final
-//! state and owns the value.
+//! `defer!`, and is lent back to the rest of the body under the same name.
+//! The body's uses keep their meaning — `x += 1`, `x = v`, `x == 0`, passing
+//! a `Copy` value, `&mut x`, method calls, fields, macro arguments — as do a
+//! later `defer!`'s arguments and the code of a later `defer!` that names it
+//! too. Moving a non-`Copy` adopted value out (`consume(x)`, returning it)
+//! is rustc's "cannot move out of a mutable reference" at that use: the
+//! deferred code still needs it; clone it or pass `&x`. The deferred code
+//! that adopted it sees the final state and owns the value.
 //!
 //! ```
 //! use fndefer::{defer, with_defer};
@@ -236,7 +240,7 @@
 //!     f.write("b");
 //!     let mut count = 0;
 //!     defer!(|| out.push(format!("count {count}")));
-//!     *count += 2;                       // count is a `&mut i32` now
+//!     count += 2;                        // adopted above, used as before
 //! }
 //!
 //! let mut out = Vec::new();
@@ -248,8 +252,7 @@
 //! or in a loop (`if verbose { defer!(f.close()) }`, or a closure deferred
 //! on every iteration reading a counter declared before the loop) is adopted
 //! right where it is declared instead, so the code after that block or loop
-//! keeps using it, as in Go. From its `let` on, the body sees it as a
-//! reference. Names bound by other patterns (`match` arms, `if let`, `for`)
+//! keeps using it, as in Go. Names bound by other patterns (`match` arms, `if let`, `for`)
 //! are adopted at the defer point: using one after the block that adopted it
 //! is rustc's "use of moved value".
 //!
@@ -506,11 +509,10 @@
 //! as there is no error value.
 //!
 //! To make that possible, an `async fn`'s parameters are treated like its
-//! locals: a parameter that deferred code names by reference is adopted (the
-//! body then sees `&mut T` / `&T`, so a scalar parameter needs `*n += 1`),
-//! except a parameter that cannot change — one name, not `mut`, of a number,
-//! `bool`, `char` or `&T` type — which deferred code copies: the body keeps
-//! the value (`if id == 0`).
+//! locals: a parameter that deferred code names by reference is adopted (and
+//! used by the body as before), except a parameter that cannot change — one
+//! name, not `mut`, of a number, `bool`, `char` or `&T` type — which
+//! deferred code copies.
 //! Only `self` is used in place, and deferred code naming `self` runs on
 //! completion and panic but not on cancellation: the compiler cannot see that
 //! the body's borrow of `self` has ended when the future is dropped. A
@@ -705,14 +707,14 @@
 //!   function the deferred function calls is nil; a fndefer handler
 //!   (`defer!(handler())`, `defer!(|ret| handler(ret))`) sees the panic at
 //!   any depth. Defer a closure (`defer!(|| helper())`) for Go's rule.
-//! - **Adopted locals are references.** After `defer!(f.close())` the body sees
-//!   `f: &mut File`; methods and fields work, but a scalar needs `*x += 1`,
-//!   and a function taking the value needs `*x` or `x.clone()`. The deferred
-//!   code that adopted it gets the value itself (`defer!(|| log(*start))` is
-//!   an error where the body would write `*start`); a later `defer!` naming it
-//!   sees it as the body does, a reference.
-//! - **Adoption starts at the defer, or at the `let`.** A local becomes a
-//!   reference at the `defer!` that names it, or already at its `let` when
+//! - **An adopted local cannot be moved out while deferred code needs
+//!   it.** After `defer!(f.close())` the body uses `f` as before, but
+//!   `consume(f)` or returning `f` is rustc's "cannot move out of a mutable
+//!   reference" at that use (Go copies the pointer; Rust must keep `f` for the
+//!   deferred call). Pass `&f`, clone it, or end the deferred use first. The
+//!   error does not yet name the `defer!` that adopted it.
+//! - **Adoption starts at the defer, or at the `let`.** A local is adopted
+//!   at the `defer!` that names it, or already at its `let` when
 //!   the `defer!` is in a deeper block or a loop; a name bound by a `match`,
 //!   `if let` or `for` pattern and adopted in a nested block cannot be used
 //!   after that block.

@@ -37,14 +37,14 @@ impl File {
     }
 }
 
-fn is_mut_ref<T: ?Sized>(_: &&mut T) {}
-fn is_shared_ref<T: ?Sized>(_: &&T) {}
+/// An adopted local reads as before (issue 14.5): `&f` is still a `&File`.
+fn is_ref_to<T: ?Sized>(_: &T) {}
 
 #[with_defer]
 fn close_then_use() -> u32 {
     let mut f = File::open("a");
     defer!(f.close());
-    is_mut_ref(&f);
+    is_ref_to::<File>(&f);
     f.write();
     f.write();
     log(format!("body writes={}", f.writes));
@@ -104,9 +104,9 @@ fn counter_closure(n: u32) -> u32 {
     let mut total = 0;
     defer!(|| log(format!("total {total}")));
     for _ in 0..n {
-        *total += 1;
+        total += 1;
     }
-    *total
+    total
 }
 
 #[test]
@@ -119,8 +119,8 @@ fn closure_sees_counter_updated_later() {
 fn non_mut_binding() -> usize {
     let v = vec![1, 2, 3];
     defer!(|| log(format!("len {}", v.len())));
-    is_shared_ref(&v);
-    let r: &Vec<i32> = v;
+    is_ref_to::<Vec<i32>>(&v);
+    let r: &Vec<i32> = &v;
     r.iter().sum::<i32>() as usize + v.len()
 }
 
@@ -225,10 +225,10 @@ fn same_local_named_by_several_defers() {
 fn adopted_then_captured_by_body_closure() -> i32 {
     let mut count = 0;
     defer!(|| log(format!("count {count}")));
-    let mut bump = |by: i32| *count += by;
+    let mut bump = |by: i32| count += by;
     bump(2);
     bump(3);
-    *count
+    count
 }
 
 #[test]
@@ -254,7 +254,7 @@ fn deferred_code_binds_the_local_that_shadows_a_parameter() {
 fn later_shadow() {
     let mut x = 1;
     defer!(|| log(format!("deferred x={x}")));
-    *x = 2;
+    x = 2;
     let x = "later shadow";
     log(format!("body {x}"));
 }
@@ -317,7 +317,7 @@ fn inline_captures(tag: &str) {
     let name = String::from("nm");
     defer!(|| log(format!("{tag}:{name}:{n}:{}", n * 2)));
     defer! { log(format!("block {n}")); }
-    *n = 7;
+    n = 7;
 }
 
 #[test]
@@ -410,7 +410,7 @@ mod two_locals_named_by_two_defers {
         let name = String::from("nm");
         defer!(|| log(format!("first {name} {n}")));
         defer! { log(format!("second {name} {n}")); }
-        *n = 7;
+        n = 7;
     }
 
     #[with_defer]
@@ -490,9 +490,9 @@ mod pre_adoption {
         let mut total = 0;
         for x in xs {
             defer!(|| log(format!("total {total} x {x}")));
-            *total += *x;
+            total += *x;
         }
-        *total
+        total
     }
 
     #[with_defer]
@@ -521,7 +521,7 @@ mod pre_adoption {
             let mut seen = Vec::new();
             for i in 0..2 {
                 defer!(|| log(format!("round {round} seen {seen:?} at {i}")));
-                seen.push(*i);
+                seen.push(i);
             }
             seen.push(9);
         }

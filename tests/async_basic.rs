@@ -402,10 +402,10 @@ async fn adopts_parameters(mut conn: Conn, mut n: u32, label: String) -> u32 {
     defer!(conn.close());
     defer!(|| log(format!("{label}: n = {n}")));
     conn.send("x").await;
-    *n += 1;
+    n += 1;
     conn.send(label.as_str()).await;
-    *n += 1;
-    *n
+    n += 1;
+    n
 }
 
 #[test]
@@ -889,7 +889,7 @@ async fn ref_args(mut stats: Stats, (a, b): (u32, u32), mut buf: &mut Vec<u32>) 
     defer!(|| buf.push(99));
     stats.hits += 1;
     yield_now().await;
-    buf.push(*a + *b);
+    buf.push(a + b);
     stats.hits += 1;
     stats.hits
 }

@@ -55,7 +55,7 @@ fn unit_block(n: u32) -> impl Future<Output = ()> + Send {
         defer!(|| log(format!("total {total}")));
         for i in 0..n {
             YieldOnce(false).await;
-            *total += i;
+            total += i;
         }
     }
 }

@@ -108,7 +108,7 @@ fn loops_and_adoption_inside_the_closure() {
         defer!(|| log(format!("total {total}")));
         for i in 0..n {
             defer!(log(format!("loop {i}")));
-            *total += i;
+            total += i;
         }
     });
     run(3);

@@ -258,7 +258,7 @@ fn ref_args_see_final_state(mut p: i32) {
     defer!(show_ref("x", &x));
     defer!(show_ref("p", &p));
     defer!(show_vec(&v));
-    *x = 2;
+    x = 2;
     p = 20;
     v.push(2);
     log("body");
@@ -364,7 +364,7 @@ fn other_macro_runs_at_exit(mut p: i32) {
     defer!(note!("local {}", x));
     defer!(assert_eq!(p, 3));
     p = 3;
-    *x = 2;
+    x = 2;
     log("body");
 }
 
@@ -444,7 +444,7 @@ mod closure_arguments {
         }
         let mut n = 1;
         defer!(EVENTS.with(|e| e.borrow_mut().push(format!("n {n}"))));
-        *n = 5;
+        n = 5;
         let label = String::from("moved");
         // Evaluated now and stored, a move closure gets no parameter types from
         // `with`: they are written out.

@@ -106,8 +106,8 @@ fn static_with_adoption_and_ret(a: u64) -> Result<u64, u64> {
         }
     });
     errdefer!(sink(0));
-    *total += 1;
-    if a == 0 { Err(0) } else { Ok(*total) }
+    total += 1;
+    if a == 0 { Err(0) } else { Ok(total) }
 }
 
 #[inline(never)]

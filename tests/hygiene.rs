@@ -110,7 +110,7 @@ fn no_unused_mut_or_variables(mut a: Vec<u8>) -> usize {
     let mut counter = 0u32;
     defer!(|| log(format!("{local:?} {shared:?} {counter}")));
     local.push(3);
-    *counter += 1;
+    counter += 1;
     a.push(shared[0]);
     a.len()
 }

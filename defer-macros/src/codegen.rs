@@ -7,6 +7,7 @@ use syn::Expr;
 use syn::spanned::Spanned;
 
 use crate::analyze::{Exit, Lowered, NowValue, Operand, SiteInfo};
+use crate::deref;
 use crate::diag;
 use crate::imports::Names;
 use crate::plan::{FrameLayout, Plan, Shape, SitePlan, Source};
@@ -78,7 +79,7 @@ pub fn sites(sites: Vec<SiteInfo>, plan: &Plan, names: Names) -> Generated {
                 let Some((path, lowered)) = lowered_sites[site_id].take() else {
                     continue;
                 };
-                let body = lower(site_plan.kind, path.span(), lowered, names);
+                let body = lower(site_plan, path.span(), lowered, names);
                 let (registration, code) = finish(site_plan, &plan.layout, Some(&path), body);
                 generated.at_site[site_id] = registration;
                 code
@@ -135,8 +136,59 @@ fn used_mutably(operand: Operand, now_mut: &mut [bool]) {
     }
 }
 
-fn lower(kind: Kind, span: proc_macro2::Span, lowered: Lowered, names: Names) -> SiteBody {
-    let Lowered { now, exit, .. } = lowered;
+fn lower(site: &SitePlan, span: proc_macro2::Span, lowered: Lowered, names: Names) -> SiteBody {
+    let kind = site.kind;
+    let Lowered {
+        mut now, mut exit, ..
+    } = lowered;
+    // Adopted locals keep their meaning: values evaluated now read through
+    // the references earlier sites lent back, and so does exit code that
+    // borrows a local from another site's slot.
+    for value in &mut now {
+        match value {
+            NowValue::Expr(expr) => deref::uses_in(expr, &site.adopted_before),
+            NowValue::FormatText { args, .. } => {
+                for arg in args {
+                    deref::uses_in(arg, &site.adopted_before);
+                }
+            }
+            NowValue::RecoverNow(_) | NowValue::MoveClosure => {}
+        }
+    }
+    let shared: Vec<syn::Ident> = site
+        .shares
+        .iter()
+        .map(|shared| shared.name.clone())
+        .collect();
+    match &mut exit {
+        Exit::Code { body, .. } => deref::uses_in(body, &shared),
+        Exit::Call { call, args, .. } => {
+            for (arg, how) in call.args.iter_mut().zip(args.iter()) {
+                if *how == Operand::AtExit {
+                    deref::uses_in(arg, &shared);
+                }
+            }
+        }
+        Exit::MethodCall {
+            call,
+            receiver,
+            args,
+        } => {
+            if *receiver == Operand::AtExit {
+                deref::uses_in(&mut call.receiver, &shared);
+            }
+            for (arg, how) in call.args.iter_mut().zip(args.iter()) {
+                if *how == Operand::AtExit {
+                    deref::uses_in(arg, &shared);
+                }
+            }
+        }
+        Exit::Format {
+            destination: Some((dest, Operand::AtExit)),
+            ..
+        } => deref::uses_in(dest, &shared),
+        Exit::Format { .. } | Exit::DeferredRecover(_) => {}
+    }
     let frame = private_ident("__frame");
     let mut move_closure = None;
     let mut conditioned = false;

@@ -10,7 +10,7 @@ use crate::args::{Lint, Options};
 use crate::imports::Names;
 use crate::input::{self, Flavor, Input, Output, Owner, ScopedClosure};
 use crate::lints::Warning;
-use crate::{analyze, codegen, fallback, frame, lints, placement, plan, splice};
+use crate::{analyze, codegen, deref, fallback, frame, lints, placement, plan, splice};
 use syn::spanned::Spanned;
 
 /// `#[with_defer]` on a function.
@@ -246,6 +246,29 @@ fn body(input: Input, names: Names) -> Expanded {
         .iter()
         .map(|site| site.position)
         .collect::<Vec<_>>();
+    // The body reads adopted locals through their lent-back references.
+    let lent = |site: &plan::SitePlan| -> Vec<syn::Ident> {
+        site.adopts
+            .iter()
+            .filter(|adopted| !adopted.copied)
+            .map(|adopted| adopted.name.clone())
+            .collect()
+    };
+    let at_site: Vec<Vec<syn::Ident>> = plan
+        .id_of_site
+        .iter()
+        .zip(&positions)
+        .map(|(id, position)| match (id, position) {
+            (Some(id), analyze::Position::Statement) => lent(&plan.sites[*id]),
+            _ => Vec::new(),
+        })
+        .collect();
+    let at_let = plan
+        .pre_adoption
+        .iter()
+        .map(|(let_id, id)| (*let_id, lent(&plan.sites[*id])))
+        .collect();
+    deref::uses_in_body(&mut body, &at_site, &at_let);
     let generated = codegen::sites(analysis.sites, &plan, names);
     splice::body(
         &mut body,

@@ -23,7 +23,8 @@
 //!   local, the frame's shape and layout).
 //! - [`codegen`]: per-site registration and exit code; [`recover`]: the
 //!   `recover()` rewrite; [`lints`]: warnings; [`diag`]: error messages.
-//! - [`placement`]: which body items go in front of the body closure and
+//! - [`deref`]: adopted locals keep their meaning where they are used;
+//!   [`placement`]: which body items go in front of the body closure and
 //!   which parameters move into it; [`splice`] puts the code where the
 //!   placeholders are; [`frame`] builds
 //!   the body closure and the epilogue; [`expand`] runs the stages.
@@ -33,6 +34,7 @@
 mod analyze;
 mod args;
 mod codegen;
+mod deref;
 mod diag;
 mod expand;
 mod fallback;

@@ -56,6 +56,9 @@ pub struct SitePlan {
     pub now_count: usize,
     pub adopts: Vec<AdoptedLocal>,
     pub shares: Vec<SharedLocal>,
+    /// The locals earlier sites adopted that are visible here (the names
+    /// lend references): the site's values evaluated now read them through.
+    pub adopted_before: Vec<Ident>,
     /// In a dynamic frame, a site that adopts locals keeps its values in a
     /// queue of its own: the body borrows them, which must not lock the
     /// frame's one defer stack.
@@ -186,6 +189,13 @@ fn plan_site(
         lowered.now.len(),
         lowered.params_used.is_empty(),
     );
+    for (local, list) in adoptions.iter() {
+        if list.iter().any(|a| site.scopes.contains(&a.scope)) {
+            site_plan
+                .adopted_before
+                .push(analysis.locals[*local].decl.clone());
+        }
+    }
     let mut new_adoptions = Vec::new();
     for capture in &lowered.captures {
         if analysis.locals[capture.local].copied {
@@ -238,6 +248,7 @@ fn new_site(id: usize, source: Source, kind: Kind, now_count: usize, on_cancel: 
         now_count,
         adopts: Vec::new(),
         shares: Vec::new(),
+        adopted_before: Vec::new(),
         own_queue: false,
         on_cancel,
     }

@@ -4,7 +4,7 @@ use fndefer::{defer, with_defer};
 fn run() {
     let mut count = 0;
     defer!(|| println!("{count}"));
-    *count += 1;
+    count += 1;
 }
 
 fn main() {

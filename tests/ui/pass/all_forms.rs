@@ -60,7 +60,7 @@ fn forms(x: i32) -> i32 {
 fn unit_fn() {
     let mut count = 0;
     defer!(|| println!("{count}"));
-    *count += 1;
+    count += 1;
 }
 
 #[with_defer(allow(call_chain))]

@@ -78,7 +78,7 @@ async fn async_errdefer(fail: bool) -> Result<u8, String> {
 fn raw_identifiers(r#type: u8) -> u8 {
     let mut r#match = 1;
     defer!(|| log(&format!("{} {}", r#type, r#match)));
-    *r#match += 1;
+    r#match += 1;
     r#type
 }
 

@@ -25,8 +25,8 @@ fn a() {
     // closure below, which adopts `i` (after that, `i` names a `&mut i32` in the body).
     defer!(move || println!("deferred closure arg v = {}", i));
     defer!(|| println!("deferred closure sees i = {}", i));
-    *i += 1;
-    *i += 5;
+    i += 1;
+    i += 5;
     println!("body: i = {} calls = {}", i, CALLS.load(Ordering::SeqCst));
 }
 

@@ -11,9 +11,9 @@ fn work(n: i32) {
         println!("closure counter = {}", counter);
     });
     for _ in 0..n {
-        *counter += 1;
+        counter += 1;
     }
-    *counter *= 10;
+    counter *= 10;
     println!("body counter = {}", counter);
 }
 

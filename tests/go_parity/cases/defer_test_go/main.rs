@@ -210,7 +210,7 @@ fn test_defer_for_func_with_no_exit(t: &T) {
     // Force a stack copy, to make sure that the &cond pointer passed to defer
     // function is properly updated.
     grow_stack_iter(&mut x, 1000);
-    *cond = 2;
+    cond = 2;
     do_panic();
 
     // This function has no exit/return, since it ends with an infinite loop

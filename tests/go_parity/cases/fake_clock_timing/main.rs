@@ -95,7 +95,7 @@ fn pipeline(h: &mut Histogram, steps: &[&str]) -> i32 {
     let start = CLOCK.now();
     // Inside deferred code an adopted local is the value itself; only the body sees `&i32`.
     defer!(|ret| *ret = Some(CLOCK.since(start)));
-    defer!(println!("eager: pipeline took {} ms", CLOCK.since(*start)));
+    defer!(println!("eager: pipeline took {} ms", CLOCK.since(start)));
     for (i, s) in steps.iter().enumerate() {
         if let Err(err) = safe_step(s, 10 * (i as i32 + 1)) {
             println!("  step error: {}", err);

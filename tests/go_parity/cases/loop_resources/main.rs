@@ -73,13 +73,13 @@ fn process_batch(names: &[&str]) -> i32 {
         defer!(|| {
             println!("deferred closure: {} {} total {}", i, name, total);
         });
-        *total += name.len() as i32;
-        // `name` (a `for` binding) is adopted by the closure above: a reference from here on.
-        if **name == "stop" {
+        total += name.len() as i32;
+        // `name` (a `for` binding, `&&str`) is adopted by the closure above and reads as before.
+        if *name == "stop" {
             break;
         }
     }
-    defer!(|ret| *ret = Some(*total));
+    defer!(|ret| *ret = Some(total));
     println!("batch loop done, total {}", total);
     -1
 }

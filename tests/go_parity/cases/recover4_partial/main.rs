@@ -15,9 +15,9 @@ fn memcopy(dst: &mut [u8], src: &[u8]) -> (usize, Option<String>) {
 
     for i in 0..src.len() {
         dst[i] = src[i];
-        *n += 1;
+        n += 1;
     }
-    (*n, None)
+    (n, None)
 }
 
 fn go_err(e: &Option<String>) -> &str {

@@ -32,7 +32,7 @@ fn assigned() -> i32 {
             *ret = Some(n);
         }
     });
-    *n = 7;
+    n = 7;
     panic!("after assigning 7");
 }
 
