@@ -378,3 +378,23 @@ mod named {
         assert_eq!(sum(&[1, 2]), 6);
     }
 }
+
+/// `return (m, None)` where `m` is itself a named result (Go's `return m,
+/// nil`): the name is returned as it is, not moved.
+#[with_defer(named(m, err))]
+fn returns_its_own_name(fail: bool) -> (Option<String>, Option<String>) {
+    defer!(|| if err.is_some() {
+        m = None;
+    });
+    m = Some("module".to_string());
+    if fail {
+        return (m, Some("corrupt".to_string()));
+    }
+    return (m, None);
+}
+
+#[test]
+fn returning_a_named_result_by_its_name() {
+    assert_eq!(returns_its_own_name(false), (Some("module".into()), None));
+    assert_eq!(returns_its_own_name(true), (None, Some("corrupt".into())));
+}

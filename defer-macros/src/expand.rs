@@ -10,7 +10,7 @@ use crate::args::{Lint, Options};
 use crate::imports::Names;
 use crate::input::{self, Flavor, Input, Output, Owner, ScopedClosure};
 use crate::lints::Warning;
-use crate::{analyze, codegen, deref, fallback, frame, lints, placement, plan, splice};
+use crate::{analyze, codegen, deref, fallback, frame, lazy, lints, placement, plan, splice};
 use syn::spanned::Spanned;
 
 /// `#[with_defer]` on a function.
@@ -27,7 +27,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
             named: Vec::new(),
         }
     });
-    let mut function: ItemFn = match input::parse_function(item.clone()) {
+    let mut function: ItemFn = match lazy::parse_function(item.clone()) {
         Ok(function) => function,
         Err(_) => {
             let error = syn::Error::new(

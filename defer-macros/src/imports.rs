@@ -163,9 +163,16 @@ fn use_statements(source: &str) -> Vec<String> {
     while let Some(found) = source[at..].find("use ") {
         let start = at + found;
         at = start + 4;
-        let word_start =
-            start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
-        if !word_start {
+        // A declaration starts its line (after `pub`, `pub(crate)` ..): the
+        // word `use` in a comment or a string is no import.
+        let line_start = source[..start].rfind('\n').map_or(0, |at| at + 1);
+        let before = source[line_start..start].trim();
+        let declaration = before.is_empty() || before.starts_with("pub");
+        if !declaration
+            || bytes
+                .get(start.wrapping_sub(1))
+                .is_some_and(u8::is_ascii_alphanumeric)
+        {
             continue;
         }
         let Some(end) = source[start..].find(';') else {
@@ -175,7 +182,9 @@ fn use_statements(source: &str) -> Vec<String> {
         let relevant = ["defer", "recover", "*"]
             .iter()
             .any(|name| statement.contains(name));
-        if relevant && statement.len() < 2000 {
+        // Nothing a `use` tree holds makes rustc's lexer complain: no quote.
+        let lexes = !statement.contains('\'') && !statement.contains('"');
+        if relevant && lexes && statement.len() < 2000 {
             let without_comments: String = statement
                 .lines()
                 .map(|line| line.split("//").next().unwrap_or(""))
@@ -211,5 +220,8 @@ mod tests {
         assert!(!local.defer);
         let both = Names::of_source("use fndefer::defer;\nmod other { use scopeguard::defer; }");
         assert!(both.defer);
+        // `use` in a comment is no import (and `e's` must not reach the lexer).
+        let prose = Names::of_source("// It will use e's defer functions;\nfn f() {}");
+        assert_eq!(prose, Names::FNDEFER);
     }
 }

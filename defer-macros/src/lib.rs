@@ -9,7 +9,7 @@
 //!                   └─(fatal)─▶ fallback
 //! ```
 //!
-//! - [`input`]: what is expanded (a function, or a `defer_scope!` closure or
+//! - [`input`]: what is expanded ([`lazy`]: parsing it cheaply) (a function, or a `defer_scope!` closure or
 //!   async block),
 //!   signature checks; [`args`]: `allow(..)`, `named(..)` ([`named`]: Go's
 //!   named results); [`imports`]: which bare
@@ -41,6 +41,7 @@ mod fallback;
 mod frame;
 mod imports;
 mod input;
+mod lazy;
 mod lints;
 mod lower;
 #[cfg(test)]

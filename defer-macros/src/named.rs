@@ -103,25 +103,48 @@ impl Named {
         }
     }
 
-    /// `val = ..` / `(val, err) = ..`.
-    fn target(&self) -> TokenStream {
-        self.result()
+    /// `val = ..` / `(val, err) = ..`. In `return (m, None)` the element that
+    /// is the name itself is left as it is (assigning it would move it into
+    /// the body closure).
+    fn assign(&self, value: Expr) -> TokenStream {
+        let is_name = |expr: &Expr, name: &syn::Ident| matches!(expr, Expr::Path(path) if path.qself.is_none() && path.path.is_ident(name));
+        match (&value, self.names.as_slice()) {
+            (_, [one]) if is_name(&value, one) => TokenStream::new(),
+            (_, [one]) => quote!(#one = #value;),
+            (Expr::Tuple(tuple), names) if tuple.elems.len() == names.len() => {
+                let pairs: Vec<(&syn::Ident, &Expr)> = names
+                    .iter()
+                    .zip(&tuple.elems)
+                    .filter(|(name, elem)| !is_name(elem, name))
+                    .collect();
+                let temps: Vec<syn::Ident> = (0..pairs.len())
+                    .map(|index| crate::scope::private_ident(&format!("__result{index}")))
+                    .collect();
+                let names = pairs.iter().map(|(name, _)| name);
+                let elems = pairs.iter().map(|(_, elem)| elem);
+                quote! {
+                    let (#(#temps,)*) = (#(#elems,)*);
+                    #(#names = #temps;)*
+                }
+            }
+            _ => {
+                let target = self.result();
+                quote!(#target = #value;)
+            }
+        }
     }
 
     /// `return (a, b)` sets the named results, then returns; a value the
     /// body ends with (not a block-like expression, not a printing macro)
     /// sets them too.
     pub fn rewrite_body(&self, block: &mut syn::Block) {
-        let target = self.target();
-        ReturnsSet { target: &target }.visit_block_mut(block);
+        ReturnsSet { named: self }.visit_block_mut(block);
         if let Some(Stmt::Expr(tail, None)) = block.stmts.last_mut()
             && sets_result(tail)
         {
             let value = std::mem::replace(tail, Expr::Verbatim(TokenStream::new()));
-            *tail = Expr::Verbatim(quote!(#target = #value));
-            if let Some(Stmt::Expr(_, semi)) = block.stmts.last_mut() {
-                *semi = Some(Default::default());
-            }
+            let assign = self.assign(value);
+            *tail = Expr::Verbatim(quote!({ #assign }));
         }
     }
 }
@@ -150,7 +173,7 @@ fn sets_result(tail: &Expr) -> bool {
 }
 
 struct ReturnsSet<'a> {
-    target: &'a TokenStream,
+    named: &'a Named,
 }
 
 impl VisitMut for ReturnsSet<'_> {
@@ -160,10 +183,10 @@ impl VisitMut for ReturnsSet<'_> {
                 if let Some(value) = ret.expr.as_mut() {
                     self.visit_expr_mut(value);
                 }
-                let value = ret.expr.take();
-                let target = self.target;
+                let Some(value) = ret.expr.take() else { return };
+                let assign = self.named.assign(*value);
                 let return_token = ret.return_token;
-                *expr = Expr::Verbatim(quote!({ #target = #value; #return_token; }));
+                *expr = Expr::Verbatim(quote!({ #assign #return_token; }));
             }
             // Their `return` is their own.
             Expr::Closure(_) | Expr::Async(_) => {}

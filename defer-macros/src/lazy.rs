@@ -1,0 +1,249 @@
+//! Parsing a `#[with_defer]` item cheaply: the signature with syn, the body
+//! as tokens split into runs of statements, of which only the runs the
+//! analysis can care about are parsed (syn's parser, unoptimized in a debug
+//! build of the macro, is most of what expansion costs).
+
+use proc_macro2::{Span, TokenStream};
+use syn::{Block, Expr, Stmt};
+
+/// Parses `#[with_defer]`'s item. Only the body statements the analysis can
+/// care about are parsed; the others stay tokens (`Expr::Verbatim`), which
+/// is most of what expansion costs saved (see [`lazy_statements`]).
+pub fn parse_function(item: TokenStream) -> syn::Result<syn::ItemFn> {
+    lazy_function(&item).or_else(|_| syn::parse2::<syn::ItemFn>(item))
+}
+
+/// The signature parsed, the body's group taken as it is (no syn buffer of
+/// the whole body) and split by [`lazy_statements`].
+fn lazy_function(item: &TokenStream) -> syn::Result<syn::ItemFn> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut trees: Vec<TokenTree> = item.clone().into_iter().collect();
+    let Some(TokenTree::Group(body)) = trees.pop() else {
+        return Err(syn::Error::new(Span::call_site(), "no body"));
+    };
+    if body.delimiter() != Delimiter::Brace {
+        return Err(syn::Error::new(body.span(), "no body"));
+    }
+    let mut stream = body.stream().into_iter();
+    if matches!(
+        (stream.next(), stream.next()),
+        (Some(TokenTree::Punct(hash)), Some(TokenTree::Punct(bang)))
+            if hash.as_char() == '#' && bang.as_char() == '!'
+    ) {
+        // Inner attributes: the full parser handles them.
+        return Err(syn::Error::new(body.span(), "inner attributes"));
+    }
+    let head: TokenStream = trees.into_iter().collect();
+    let (attrs, vis, sig) = syn::parse::Parser::parse2(
+        |input: syn::parse::ParseStream| {
+            let attrs = input.call(syn::Attribute::parse_outer)?;
+            let vis: syn::Visibility = input.parse()?;
+            let sig: syn::Signature = input.parse()?;
+            Ok((attrs, vis, sig))
+        },
+        head,
+    )?;
+    let brace_token = syn::token::Brace {
+        span: body.delim_span(),
+    };
+    Ok(syn::ItemFn {
+        attrs,
+        vis,
+        modifiers: syn::FnModifiers::default(),
+        sig,
+        block: Box::new(Block {
+            brace_token,
+            stmts: lazy_statements(body.stream())?,
+        }),
+    })
+}
+
+/// Words that make a statement matter to the analysis wherever they occur.
+const ANALYSED_WORDS: [&str; 4] = ["defer", "errdefer", "recover", "exit"];
+
+/// Words that start an item (kept as syntax: the expansion decides where
+/// each item goes).
+const ITEM_WORDS: [&str; 13] = [
+    "fn",
+    "struct",
+    "enum",
+    "union",
+    "trait",
+    "impl",
+    "mod",
+    "static",
+    "const",
+    "type",
+    "use",
+    "extern",
+    "macro_rules",
+];
+
+/// The body's statements: a run of statements up to a top-level `;` (or a
+/// `path! { .. }` statement) is parsed only when it names a site, `recover`
+/// or `exit`, declares an item, or has a `let` binding a name that deferred
+/// code mentions; any other run stays tokens, printed back as written.
+fn lazy_statements(body: TokenStream) -> syn::Result<Vec<Stmt>> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let scan = Scan::of(body);
+    let trees = &scan.trees;
+    let mut stmts = Vec::new();
+    let mut start = 0;
+    while start < trees.len() {
+        let mut end = start;
+        while end < trees.len() {
+            if matches!(&trees[end], TokenTree::Punct(p) if p.as_char() == ';') {
+                end += 1;
+                break;
+            }
+            // `path! { .. }` at the start of a statement is a statement.
+            if end > start
+                && matches!(&trees[end], TokenTree::Group(g) if g.delimiter() == Delimiter::Brace)
+                && matches!(&trees[end - 1], TokenTree::Punct(p) if p.as_char() == '!')
+                && trees[start..end - 1].iter().all(|tree| match tree {
+                    TokenTree::Ident(_) => true,
+                    TokenTree::Punct(p) => p.as_char() == ':',
+                    _ => false,
+                })
+            {
+                end += 1;
+                break;
+            }
+            end += 1;
+        }
+        let tokens: TokenStream = trees[start..end].iter().cloned().collect();
+        if scan.run_matters(start..end) {
+            stmts.extend(syn::parse::Parser::parse2(Block::parse_within, tokens)?);
+        } else {
+            stmts.push(Stmt::Expr(Expr::Verbatim(tokens), None));
+        }
+        start = end;
+    }
+    Ok(stmts)
+}
+
+/// One pass over the body's tokens: each top-level token's word, whether
+/// it holds an [`ANALYSED_WORDS`] word, and the words of every site.
+struct Scan {
+    trees: Vec<proc_macro2::TokenTree>,
+    words: Vec<Option<String>>,
+    analysed: Vec<bool>,
+    site_words: Vec<String>,
+}
+
+impl Scan {
+    fn of(body: TokenStream) -> Scan {
+        let trees: Vec<proc_macro2::TokenTree> = body.into_iter().collect();
+        let mut scan = Scan {
+            words: Vec::with_capacity(trees.len()),
+            analysed: Vec::with_capacity(trees.len()),
+            site_words: Vec::new(),
+            trees: Vec::new(),
+        };
+        let mut in_site = false;
+        for (index, tree) in trees.iter().enumerate() {
+            let (word, analysed) = scan.tree(tree, &trees, index, &mut in_site);
+            scan.words.push(word);
+            scan.analysed.push(analysed);
+        }
+        scan.trees = trees;
+        scan
+    }
+
+    /// A token's word, and whether it is or holds an analysed word.
+    /// `site_group`: the next group is a site's input.
+    fn tree(
+        &mut self,
+        tree: &proc_macro2::TokenTree,
+        siblings: &[proc_macro2::TokenTree],
+        index: usize,
+        site_group: &mut bool,
+    ) -> (Option<String>, bool) {
+        use proc_macro2::TokenTree;
+        match tree {
+            TokenTree::Ident(ident) => {
+                let word = ident.to_string();
+                let analysed = ANALYSED_WORDS.contains(&word.as_str());
+                if (word == "defer" || word == "errdefer")
+                    && matches!(siblings.get(index + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!')
+                {
+                    *site_group = true;
+                }
+                (Some(word), analysed)
+            }
+            TokenTree::Group(group) => {
+                let in_site = std::mem::take(site_group);
+                (None, self.group(group.stream(), in_site))
+            }
+            TokenTree::Punct(p) => {
+                if p.as_char() != '!' {
+                    *site_group = false;
+                }
+                (None, false)
+            }
+            TokenTree::Literal(_) => (None, false),
+        }
+    }
+
+    fn group(&mut self, stream: TokenStream, in_site: bool) -> bool {
+        use proc_macro2::TokenTree;
+        let trees: Vec<TokenTree> = stream.into_iter().collect();
+        let mut analysed = false;
+        let mut site_group = false;
+        for (index, tree) in trees.iter().enumerate() {
+            match tree {
+                TokenTree::Literal(literal) if in_site => {
+                    let text = literal.to_string();
+                    if text.contains('{') {
+                        self.site_words
+                            .extend(crate::syntax::format_captures(&text));
+                    }
+                }
+                TokenTree::Group(group) => {
+                    let nested_site = std::mem::take(&mut site_group);
+                    analysed |= self.group(group.stream(), in_site || nested_site);
+                }
+                _ => {
+                    let (word, is_analysed) = self.tree(tree, &trees, index, &mut site_group);
+                    analysed |= is_analysed;
+                    if in_site && let Some(word) = word {
+                        self.site_words.push(word);
+                    }
+                }
+            }
+        }
+        analysed
+    }
+
+    fn run_matters(&self, run: std::ops::Range<usize>) -> bool {
+        for index in run.clone() {
+            if self.analysed[index] {
+                return true;
+            }
+            let Some(word) = &self.words[index] else {
+                continue;
+            };
+            if ITEM_WORDS.contains(&word.as_str()) {
+                return true;
+            }
+            if word == "let" {
+                // The pattern (and type): up to `=`, `;` or `else`.
+                for next in index + 1..run.end {
+                    match (&self.trees[next], &self.words[next]) {
+                        (proc_macro2::TokenTree::Punct(p), _)
+                            if p.as_char() == '=' || p.as_char() == ';' =>
+                        {
+                            break;
+                        }
+                        (_, Some(word)) if word == "else" => break,
+                        (_, Some(word)) if self.site_words.contains(word) => return true,
+                        // A tuple or struct pattern: conservatively, parse it.
+                        (proc_macro2::TokenTree::Group(_), _) => return true,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        false
+    }
+}
