@@ -158,26 +158,7 @@ fn is_unchanging_copy(pat: &syn::Pat, ty: &Type) -> bool {
         if ident.mutability.is_none() && ident.by_ref.is_none() && ident.subpat.is_none());
     let copy_type = match ty {
         Type::Reference(reference) => reference.mutability.is_none(),
-        Type::Path(path) if path.qself.is_none() => path.path.get_ident().is_some_and(|ident| {
-            matches!(
-                ident.to_string().as_str(),
-                "i8" | "i16"
-                    | "i32"
-                    | "i64"
-                    | "i128"
-                    | "isize"
-                    | "u8"
-                    | "u16"
-                    | "u32"
-                    | "u64"
-                    | "u128"
-                    | "usize"
-                    | "f32"
-                    | "f64"
-                    | "bool"
-                    | "char"
-            )
-        }),
+        Type::Path(path) if path.qself.is_none() => crate::syntax::is_primitive(&path.path),
         _ => false,
     };
     single_name && copy_type
@@ -227,28 +208,7 @@ fn infallible_output(output: &ReturnType) -> Option<String> {
                 matches!(&*reference.elem, Type::Path(path) if path.qself.is_none()
                     && path.path.is_ident("str"))
             }
-            Type::Path(path) if path.qself.is_none() => {
-                path.path.get_ident().is_some_and(|ident| {
-                    matches!(
-                        ident.to_string().as_str(),
-                        "i8" | "i16"
-                            | "i32"
-                            | "i64"
-                            | "i128"
-                            | "isize"
-                            | "u8"
-                            | "u16"
-                            | "u32"
-                            | "u64"
-                            | "u128"
-                            | "usize"
-                            | "f32"
-                            | "f64"
-                            | "bool"
-                            | "char"
-                    )
-                })
-            }
+            Type::Path(path) if path.qself.is_none() => crate::syntax::is_primitive(&path.path),
             _ => false,
         }
     }

@@ -13,6 +13,9 @@
 //! | time measured now (`time_measured_at`) | no  | entered    | no    | [`MacroBody`] args     |
 //! | way out of a `loop` (`can_leave`) | no       | no         | no    | token heuristic        |
 //! | validity of deferred code (`site::validate`) | no | no     | no    | sites only             |
+//! | uses of an adopted local (`deref`) | entered, params shadow | entered | no | [`MacroBody`] args |
+//! | `return v` with named results (`named`) | no (their own `return`) | no | no | no     |
+//! | a bare name's meaning (`imports`) | — the file's `use` declarations, not the body | | | |
 
 use proc_macro2::{Span, TokenStream};
 use syn::punctuated::Punctuated;
@@ -140,6 +143,31 @@ pub fn is_item_place(expr: &Expr) -> bool {
         Expr::Group(group) => is_item_place(&group.expr),
         _ => false,
     }
+}
+
+/// A path naming a number type, `bool` or `char` (what is `Copy` and has
+/// no failure case, as written).
+pub fn is_primitive(path: &syn::Path) -> bool {
+    path.get_ident().is_some_and(|ident| {
+        matches!(
+            ident.to_string().as_str(),
+            "i8" | "i16"
+                | "i32"
+                | "i64"
+                | "i128"
+                | "isize"
+                | "u8"
+                | "u16"
+                | "u32"
+                | "u64"
+                | "u128"
+                | "usize"
+                | "f32"
+                | "f64"
+                | "bool"
+                | "char"
+        )
+    })
 }
 
 /// `-> ()`, or no return type.
