@@ -90,6 +90,57 @@ pub fn sites(sites: Vec<SiteInfo>, plan: &Plan, names: Names) -> Generated {
     generated
 }
 
+/// Adopted locals keep their meaning: values evaluated now read through the
+/// references earlier sites lent back, and so does exit code that borrows a
+/// local from another site's slot.
+fn read_adopted_through(site: &SitePlan, now: &mut [NowValue], exit: &mut Exit) {
+    for value in now.iter_mut() {
+        match value {
+            NowValue::Expr(expr) => deref::uses_in(expr, &site.adopted_before),
+            NowValue::FormatText { args, .. } => {
+                for arg in args {
+                    deref::uses_in(arg, &site.adopted_before);
+                }
+            }
+            NowValue::RecoverNow(_) | NowValue::MoveClosure => {}
+        }
+    }
+    let shared: Vec<syn::Ident> = site
+        .shares
+        .iter()
+        .map(|shared| shared.name.clone())
+        .collect();
+    match exit {
+        Exit::Code { body, .. } => deref::uses_in(body, &shared),
+        Exit::Call { call, args, .. } => {
+            for (arg, how) in call.args.iter_mut().zip(args.iter()) {
+                if *how == Operand::AtExit {
+                    deref::uses_in(arg, &shared);
+                }
+            }
+        }
+        Exit::MethodCall {
+            call,
+            receiver,
+            args,
+        } => {
+            if *receiver == Operand::AtExit {
+                deref::uses_in(&mut call.receiver, &shared);
+            }
+            for (arg, how) in call.args.iter_mut().zip(args.iter()) {
+                if *how == Operand::AtExit {
+                    deref::uses_in(arg, &shared);
+                }
+            }
+        }
+        Exit::Format {
+            destination: Some((dest, Operand::AtExit)),
+            ..
+        } => deref::uses_in(dest, &shared),
+        Exit::Format { .. } | Exit::DeferredRecover(_) => {}
+    }
+}
+
 /// A site's values evaluated now and its deferred code.
 struct SiteBody {
     now: Vec<TokenStream>,
@@ -141,54 +192,7 @@ fn lower(site: &SitePlan, span: proc_macro2::Span, lowered: Lowered, names: Name
     let Lowered {
         mut now, mut exit, ..
     } = lowered;
-    // Adopted locals keep their meaning: values evaluated now read through
-    // the references earlier sites lent back, and so does exit code that
-    // borrows a local from another site's slot.
-    for value in &mut now {
-        match value {
-            NowValue::Expr(expr) => deref::uses_in(expr, &site.adopted_before),
-            NowValue::FormatText { args, .. } => {
-                for arg in args {
-                    deref::uses_in(arg, &site.adopted_before);
-                }
-            }
-            NowValue::RecoverNow(_) | NowValue::MoveClosure => {}
-        }
-    }
-    let shared: Vec<syn::Ident> = site
-        .shares
-        .iter()
-        .map(|shared| shared.name.clone())
-        .collect();
-    match &mut exit {
-        Exit::Code { body, .. } => deref::uses_in(body, &shared),
-        Exit::Call { call, args, .. } => {
-            for (arg, how) in call.args.iter_mut().zip(args.iter()) {
-                if *how == Operand::AtExit {
-                    deref::uses_in(arg, &shared);
-                }
-            }
-        }
-        Exit::MethodCall {
-            call,
-            receiver,
-            args,
-        } => {
-            if *receiver == Operand::AtExit {
-                deref::uses_in(&mut call.receiver, &shared);
-            }
-            for (arg, how) in call.args.iter_mut().zip(args.iter()) {
-                if *how == Operand::AtExit {
-                    deref::uses_in(arg, &shared);
-                }
-            }
-        }
-        Exit::Format {
-            destination: Some((dest, Operand::AtExit)),
-            ..
-        } => deref::uses_in(dest, &shared),
-        Exit::Format { .. } | Exit::DeferredRecover(_) => {}
-    }
+    read_adopted_through(site, &mut now, &mut exit);
     let frame = private_ident("__frame");
     let mut move_closure = None;
     let mut conditioned = false;

@@ -59,33 +59,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
         );
         function.attrs.retain(|attr| !is_with_defer(attr));
     }
-    let named = match options.named.as_slice() {
-        [] => None,
-        [first, ..] if function.sig.asyncness.is_some() => {
-            errors.extend(
-                syn::Error::new_spanned(
-                    first,
-                    "`named(..)` works on a plain `fn`, not an `async fn`",
-                )
-                .to_compile_error(),
-            );
-            None
-        }
-        names => match crate::named::Named::of(names, &function.sig.output) {
-            Ok(named) => {
-                // Every `return` of the body is rewritten: parse all of it.
-                if let Ok(block) = syn::parse2::<Block>(function.block.to_token_stream()) {
-                    *function.block = block;
-                }
-                named.rewrite_body(&mut function.block);
-                Some(named)
-            }
-            Err(error) => {
-                errors.extend(error.to_compile_error());
-                None
-            }
-        },
-    };
+    let named = named_results(&options, &mut function, &mut errors);
     let owner = Owner::Fn(function.sig.ident.clone());
     // `#[track_caller]` cannot pass through the body closure: say so.
     let warnings: Vec<Warning> = function
@@ -143,6 +117,43 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
     *function.block = expanded.block;
     strip_moved_mut(function.sig.inputs.iter_mut(), &expanded.moved_params);
     quote!(#errors #function)
+}
+
+/// `named(..)`: the names paired with the result types, the body parsed in
+/// full and its `return`s rewritten; an error leaves the function without
+/// them.
+fn named_results(
+    options: &Options,
+    function: &mut ItemFn,
+    errors: &mut TokenStream,
+) -> Option<crate::named::Named> {
+    match options.named.as_slice() {
+        [] => None,
+        [first, ..] if function.sig.asyncness.is_some() => {
+            errors.extend(
+                syn::Error::new_spanned(
+                    first,
+                    "`named(..)` works on a plain `fn`, not an `async fn`",
+                )
+                .to_compile_error(),
+            );
+            None
+        }
+        names => match crate::named::Named::of(names, &function.sig.output) {
+            Ok(named) => {
+                // Every `return` of the body is rewritten: parse all of it.
+                if let Ok(block) = syn::parse2::<Block>(function.block.to_token_stream()) {
+                    *function.block = block;
+                }
+                named.rewrite_body(&mut function.block);
+                Some(named)
+            }
+            Err(error) => {
+                errors.extend(error.to_compile_error());
+                None
+            }
+        },
+    }
 }
 
 /// `defer_scope!(|args| body)`: a closure whose body has the semantics of a
@@ -246,29 +257,7 @@ fn body(input: Input, names: Names) -> Expanded {
         .iter()
         .map(|site| site.position)
         .collect::<Vec<_>>();
-    // The body reads adopted locals through their lent-back references.
-    let lent = |site: &plan::SitePlan| -> Vec<syn::Ident> {
-        site.adopts
-            .iter()
-            .filter(|adopted| !adopted.copied)
-            .map(|adopted| adopted.name.clone())
-            .collect()
-    };
-    let at_site: Vec<Vec<syn::Ident>> = plan
-        .id_of_site
-        .iter()
-        .zip(&positions)
-        .map(|(id, position)| match (id, position) {
-            (Some(id), analyze::Position::Statement) => lent(&plan.sites[*id]),
-            _ => Vec::new(),
-        })
-        .collect();
-    let at_let = plan
-        .pre_adoption
-        .iter()
-        .map(|(let_id, id)| (*let_id, lent(&plan.sites[*id])))
-        .collect();
-    deref::uses_in_body(&mut body, &at_site, &at_let);
+    read_adopted_through(&mut body, &plan, &positions);
     let generated = codegen::sites(analysis.sites, &plan, names);
     splice::body(
         &mut body,
@@ -310,6 +299,33 @@ fn body(input: Input, names: Names) -> Expanded {
 struct Expanded {
     block: Block,
     moved_params: Vec<syn::Ident>,
+}
+
+/// The body reads adopted locals through their lent-back references, from
+/// the statement (or the pre-adopting `let`) that adopts them.
+fn read_adopted_through(body: &mut Block, plan: &plan::Plan, positions: &[analyze::Position]) {
+    let lent = |site: &plan::SitePlan| -> Vec<syn::Ident> {
+        site.adopts
+            .iter()
+            .filter(|adopted| !adopted.copied)
+            .map(|adopted| adopted.name.clone())
+            .collect()
+    };
+    let at_site: Vec<Vec<syn::Ident>> = plan
+        .id_of_site
+        .iter()
+        .zip(positions)
+        .map(|(id, position)| match (id, position) {
+            (Some(id), analyze::Position::Statement) => lent(&plan.sites[*id]),
+            _ => Vec::new(),
+        })
+        .collect();
+    let at_let = plan
+        .pre_adoption
+        .iter()
+        .map(|(let_id, id)| (*let_id, lent(&plan.sites[*id])))
+        .collect();
+    deref::uses_in_body(body, &at_site, &at_let);
 }
 
 fn strip_moved_mut<'a>(inputs: impl Iterator<Item = &'a mut syn::FnArg>, moved: &[syn::Ident]) {
