@@ -579,6 +579,7 @@
 //! | `immediate_recover` | `defer!(f(recover()))` calls `recover()` now, so it is always `None` |
 //! | `exit` | `std::process::exit` after a `defer!` skips the deferred calls |
 //! | `eager_time` | `defer!(log(start.elapsed()))` measures at the defer point, not at exit |
+//! | `body_recover` | `recover()` in a function's body: it stops no panic of this function, only a panic of a function whose deferred call runs this one as a handler (allow it in such a handler) |
 //! | `eager_drop` | `defer!(drop(tx.rollback()))` calls `tx.rollback()` now; write `defer!(let _ = tx.rollback())` |
 //! | `track_caller` | `#[track_caller]` on a function with a `defer!`: the body runs in a closure, which stable Rust cannot make `#[track_caller]`, so `Location::caller()` and `#[track_caller]` callees report this function, not its caller |
 //!

@@ -500,3 +500,29 @@ fn handlers_that_call_recover_themselves_stop_the_panic() {
     );
     assert!(take().is_empty());
 }
+
+/// A handler with deferred calls of its own (Go's h2 `notePanic`: lock,
+/// `defer Unlock()`, then `recover()` in its body) stops the panic of the
+/// function that deferred it; `body_recover` says what a body's `recover()`
+/// does, and the handler allows it.
+#[with_defer(allow(body_recover))]
+fn note_panic() {
+    defer!(log("unlock"));
+    log("lock");
+    if let Some(p) = recover() {
+        log(format!("noted {p}"));
+    }
+}
+
+#[with_defer]
+fn serves() {
+    defer!(note_panic());
+    panic!("handler");
+}
+
+#[test]
+fn a_handler_with_its_own_defers_recovers_in_its_body() {
+    quiet_panics();
+    serves();
+    assert_eq!(take(), ["lock", "noted handler", "unlock"]);
+}

@@ -42,6 +42,8 @@ pub enum Event {
     Let(LetId),
     Site(SiteId),
     Exit(Span),
+    /// `recover()` in the body: a handler's, or a mistake (linted).
+    BodyRecover(Span),
 }
 
 /// A name the body binds (a `let`, a closure parameter, a match arm, ...;
@@ -433,7 +435,8 @@ impl VisitMut for Analyzer<'_> {
                 }
             }
             Expr::Call(_) if is_recover_call(expr, self.names) => {
-                self.analysis.errors.push(diag::recover_outside(expr));
+                use syn::spanned::Spanned;
+                self.analysis.events.push(Event::BodyRecover(expr.span()));
             }
             Expr::Call(call) => {
                 // A bare `exit` bound in the function (a closure) is not std's.

@@ -17,10 +17,11 @@ pub enum Lint {
     EagerTime,
     TrackCaller,
     EagerDrop,
+    BodyRecover,
 }
 
 impl Lint {
-    pub const ALL: [Lint; 8] = [
+    pub const ALL: [Lint; 9] = [
         Lint::Loop,
         Lint::InfiniteLoop,
         Lint::CallChain,
@@ -29,6 +30,7 @@ impl Lint {
         Lint::EagerTime,
         Lint::TrackCaller,
         Lint::EagerDrop,
+        Lint::BodyRecover,
     ];
 
     pub fn name(self) -> &'static str {
@@ -41,6 +43,7 @@ impl Lint {
             Lint::EagerTime => "eager_time",
             Lint::TrackCaller => "track_caller",
             Lint::EagerDrop => "eager_drop",
+            Lint::BodyRecover => "body_recover",
         }
     }
 

@@ -67,7 +67,7 @@ pub fn site_as_value(kind: Kind, mac: &Macro, tried: bool) -> syn::Error {
     syn::Error::new_spanned(&mac.path, message)
 }
 
-/// `recover()` in body code.
+/// `recover()` inside a value a site evaluates at the defer point.
 pub fn recover_outside(expr: &syn::Expr) -> syn::Error {
     syn::Error::new_spanned(
         expr,

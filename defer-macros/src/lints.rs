@@ -47,6 +47,9 @@ pub fn collect(analysis: &Analysis, plan: &Plan) -> Vec<Warning> {
             }
             Event::Exit(span) if registered => warnings.push(Warning::new(Lint::Exit, span, EXIT)),
             Event::Exit(_) => {}
+            Event::BodyRecover(span) => {
+                warnings.push(Warning::new(Lint::BodyRecover, span, BODY_RECOVER));
+            }
         }
     }
     warnings
@@ -100,6 +103,10 @@ pub const CALLEE_NOW: &str = "in `defer!(make()())`, `make()` is called now and 
      `defer!(|| make()())` to call both at exit";
 pub const EAGER_DROP: &str = "`defer!(drop(x.f()))` calls `x.f()` now, at the defer point, and \
      only drops its result at exit; write `defer!(let _ = x.f())` to call it at exit";
+pub const BODY_RECOVER: &str = "`recover()` in a function's body stops no panic of this function: \
+     only deferred code does (`defer!(|| if let Some(p) = recover() { .. })`); here it returns \
+     the panic of a function whose deferred call runs this one as a handler \
+     (`defer!(handle_crash())`), else `None`";
 pub const TRACK_CALLER: &str = "`#[track_caller]` stops at `#[with_defer]`: the body runs in a \
      closure, and closures cannot be `#[track_caller]` on stable Rust, so `Location::caller()` and \
      the panics of `#[track_caller]` callees (`expect`, indexing helpers) report a line of this \

@@ -155,7 +155,7 @@ pub fn frame(analysis: &Analysis, guarded: bool) -> Plan {
                 Some(site_plan) => site_plan,
                 None => continue,
             },
-            Event::Exit(_) => continue,
+            Event::Exit(_) | Event::BodyRecover(_) => continue,
         };
         plan.sites.push(site_plan);
     }

@@ -1,3 +1,4 @@
+#![deny(deprecated)]
 use fndefer::{recover, with_defer};
 
 #[with_defer]
