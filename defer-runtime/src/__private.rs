@@ -185,7 +185,7 @@ impl<R> Frame<R> {
     /// function's published panic is hidden meanwhile, so the helpers this
     /// code calls see no panic (Go's rule). Only this path pays for it.
     #[cold]
-    #[inline(never)]
+    #[inline]
     fn call_while_panicking(&mut self, handler: bool, deferred: impl FnOnce(&mut Self)) {
         let outer = if handler {
             self.panic.publish()
