@@ -8,8 +8,9 @@
 //! |-----------------------------------|----------|------------|-------|------------------------|
 //! | sites of the body (`analyze`)     | entered (sites there are errors) | same | no | no |
 //! | names deferred code uses (`scope::FreeNames`) | entered, params bound | entered | no | [`MacroBody`] |
-//! | `recover()` in deferred code (`recover`) | no (Go: not called directly) | no | no | [`MacroBody`] |
-//! | `recover()` in body code          | entered  | entered    | no    | no                     |
+//! | `recover()` in deferred code (`recover`) | no (Go: not called directly), but a `defer_scope!` literal's body | no | no | [`MacroBody`], not nested sites |
+//! | `recover()` in body code (lint `body_recover`) | no | no    | no    | no                     |
+//! | `recover()` in a value evaluated now (`lower`) | entered | entered | no | no             |
 //! | time measured now (`time_measured_at`) | no  | entered    | no    | [`MacroBody`] args     |
 //! | way out of a `loop` (`can_leave`) | no       | no         | no    | token heuristic        |
 //! | validity of deferred code (`site::validate`) | no | no     | no    | sites only             |
