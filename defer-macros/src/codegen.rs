@@ -112,13 +112,7 @@ fn read_adopted_through(site: &SitePlan, now: &mut [NowValue], exit: &mut Exit) 
         .collect();
     match exit {
         Exit::Code { body, .. } => deref::uses_in(body, &shared),
-        Exit::Call { call, args, .. } => {
-            for (arg, how) in call.args.iter_mut().zip(args.iter()) {
-                if *how == Operand::AtExit {
-                    deref::uses_in(arg, &shared);
-                }
-            }
-        }
+        Exit::Call { call, args, .. } => read_at_exit(call.args.iter_mut(), args, &shared),
         Exit::MethodCall {
             call,
             receiver,
@@ -127,17 +121,26 @@ fn read_adopted_through(site: &SitePlan, now: &mut [NowValue], exit: &mut Exit) 
             if *receiver == Operand::AtExit {
                 deref::uses_in(&mut call.receiver, &shared);
             }
-            for (arg, how) in call.args.iter_mut().zip(args.iter()) {
-                if *how == Operand::AtExit {
-                    deref::uses_in(arg, &shared);
-                }
-            }
+            read_at_exit(call.args.iter_mut(), args, &shared);
         }
         Exit::Format {
             destination: Some((dest, Operand::AtExit)),
             ..
         } => deref::uses_in(dest, &shared),
         Exit::Format { .. } | Exit::DeferredRecover(_) => {}
+    }
+}
+
+/// The arguments used in place at exit read shared locals through.
+fn read_at_exit<'a>(
+    args: impl Iterator<Item = &'a mut Expr>,
+    operands: &[Operand],
+    shared: &[syn::Ident],
+) {
+    for (arg, how) in args.zip(operands) {
+        if *how == Operand::AtExit {
+            deref::uses_in(arg, shared);
+        }
     }
 }
 

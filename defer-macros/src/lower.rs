@@ -259,16 +259,7 @@ impl Lowering<'_> {
         let callee = if callee_at_exit {
             Operand::AtExit
         } else {
-            if matches!(
-                &*call.func,
-                Expr::Call(_) | Expr::MethodCall(_) | Expr::Macro(_)
-            ) {
-                self.warnings.push(Warning::new(
-                    Lint::CallChain,
-                    syntax::called_now_at(&call.func),
-                    lints::CALLEE_NOW,
-                ));
-            }
+            self.call_chain(&call.func, lints::CALLEE_NOW);
             self.now(NowValue::Expr((*call.func).clone()))
         };
         let is_drop = matches!(&*call.func, Expr::Path(path)
@@ -289,20 +280,26 @@ impl Lowering<'_> {
         Exit::Call { call, callee, args }
     }
 
+    /// A callee or receiver evaluated now that is itself a call: only the
+    /// outer call waits for the function to return (`call_chain`).
+    fn call_chain(&mut self, evaluated_now: &Expr, message: &'static str) {
+        if matches!(
+            evaluated_now,
+            Expr::Call(_) | Expr::MethodCall(_) | Expr::Macro(_)
+        ) {
+            self.warnings.push(Warning::new(
+                Lint::CallChain,
+                syntax::called_now_at(evaluated_now),
+                message,
+            ));
+        }
+    }
+
     fn method_call(&mut self, mut call: syn::ExprMethodCall) -> Exit {
         let receiver = if self.capture_place(&call.receiver) {
             Operand::AtExit
         } else {
-            if matches!(
-                &*call.receiver,
-                Expr::Call(_) | Expr::MethodCall(_) | Expr::Macro(_)
-            ) {
-                self.warnings.push(Warning::new(
-                    Lint::CallChain,
-                    syntax::called_now_at(&call.receiver),
-                    lints::CALL_CHAIN,
-                ));
-            }
+            self.call_chain(&call.receiver, lints::CALL_CHAIN);
             self.check_body_code(&call.receiver);
             self.now(NowValue::Expr((*call.receiver).clone()))
         };
