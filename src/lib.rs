@@ -709,11 +709,18 @@
 //!   (`defer!(handler())`, `defer!(|ret| handler(ret))`) sees the panic at
 //!   any depth. Defer a closure (`defer!(|| helper())`) for Go's rule.
 //! - **An adopted local cannot be moved out while deferred code needs
-//!   it.** After `defer!(f.close())` the body uses `f` as before, but
-//!   `consume(f)` or returning `f` is rustc's "cannot move out of a mutable
-//!   reference" at that use (Go copies the pointer; Rust must keep `f` for the
-//!   deferred call). Pass `&f`, clone it, or end the deferred use first. The
-//!   error does not yet name the `defer!` that adopted it.
+//!   it.** After `defer!(f.close())` the body uses `f` as before (Go copies
+//!   the pointer; Rust must keep `f` for the deferred call). A `Copy` value
+//!   moves out as a copy; otherwise `return f`, the body's value `f`,
+//!   `let g = f` and `x = f` are an error at that use naming the line of the
+//!   `defer!` that holds it, and passing it (`consume(f)`) is rustc's "cannot
+//!   move out of a mutable reference". Pass `&f`, clone it, or end the
+//!   deferred use first.
+//! - **A local without `mut` is lent back as `&`.** Assigning to it or
+//!   borrowing it `&mut` after the `defer!` is an error saying to declare it
+//!   `let mut`; calling a `&mut self` method on it is rustc's "cannot borrow
+//!   as mutable, as it is behind a `&` reference" (the fix is the same:
+//!   `let mut`), as it would be without the attribute.
 //! - **Adoption starts at the defer, or at the `let`.** A local is adopted
 //!   at the `defer!` that names it, or already at its `let` when
 //!   the `defer!` is in a deeper block or a loop; a name bound by a `match`,

@@ -572,3 +572,30 @@ mod pre_adoption {
         );
     }
 }
+
+/// An adopted `Copy` local moved as a value (`let m = n`, `x = n`,
+/// `return n`, the body's value) is copied out: the deferred code still sees
+/// the local, and its final value.
+#[with_defer]
+fn copy_values_moved_out(early: bool) -> u64 {
+    let mut n: u64 = 1;
+    defer!(|| log(format!("deferred n={n}")));
+    n += 1;
+    let copied = n;
+    let assigned;
+    assigned = n;
+    n *= 10;
+    if early {
+        return n;
+    }
+    n += copied + assigned;
+    n
+}
+
+#[test]
+fn adopted_copy_values_moved_out_keep_their_meaning() {
+    assert_eq!(copy_values_moved_out(true), 20);
+    assert_eq!(take(), ["deferred n=20"]);
+    assert_eq!(copy_values_moved_out(false), 24);
+    assert_eq!(take(), ["deferred n=24"]);
+}

@@ -112,6 +112,10 @@ fn no_unused_mut_or_variables(mut a: Vec<u8>) -> usize {
     local.push(3);
     counter += 1;
     a.push(shared[0]);
+    let copied = counter;
+    if copied > 5 {
+        return counter as usize;
+    }
     a.len()
 }
 

@@ -10,7 +10,7 @@ use crate::analyze::{Exit, Lowered, NowValue, Operand, SiteInfo};
 use crate::deref;
 use crate::diag;
 use crate::imports::Names;
-use crate::plan::{FrameLayout, Plan, Shape, SitePlan, Source};
+use crate::plan::{FrameLayout, LentLocal, Plan, Shape, SharedLocal, SitePlan, Source};
 use crate::recover;
 use crate::scope::{private_ident, private_ident_at};
 use crate::site::{Kind, Param};
@@ -105,11 +105,7 @@ fn read_adopted_through(site: &SitePlan, now: &mut [NowValue], exit: &mut Exit) 
             NowValue::RecoverNow(_) | NowValue::MoveClosure => {}
         }
     }
-    let shared: Vec<syn::Ident> = site
-        .shares
-        .iter()
-        .map(|shared| shared.name.clone())
-        .collect();
+    let shared: Vec<LentLocal> = site.shares.iter().map(SharedLocal::lent).collect();
     match exit {
         Exit::Code { body, .. } => deref::uses_in(body, &shared),
         Exit::Call { call, args, .. } => read_at_exit(call.args.iter_mut(), args, &shared),
@@ -135,7 +131,7 @@ fn read_adopted_through(site: &SitePlan, now: &mut [NowValue], exit: &mut Exit) 
 fn read_at_exit<'a>(
     args: impl Iterator<Item = &'a mut Expr>,
     operands: &[Operand],
-    shared: &[syn::Ident],
+    shared: &[LentLocal],
 ) {
     for (arg, how) in args.zip(operands) {
         if *how == Operand::AtExit {
@@ -562,6 +558,9 @@ fn lend(name: &syn::Ident, lent_mut: bool, place: TokenStream) -> TokenStream {
     if lent_mut {
         quote!(#[allow(unused_variables, unused_mut)] let mut #name = &mut #place;)
     } else {
-        quote!(#[allow(unused_variables)] let #name = &#place;)
+        {
+            let r = quote::quote_spanned!(name.span()=> ref);
+            quote!(#[allow(unused_variables)] let #r #name = #place;)
+        }
     }
 }

@@ -5,15 +5,18 @@
 //! from another's slot — is read as `(*n)`, so `n += 1`, `n == 0`,
 //! `f(n)` and `&mut n` mean what they meant before the `defer!`.
 
+use proc_macro2::Span;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, Ident, Pat};
+use syn::{BinOp, Expr, Ident, Pat};
 
+use crate::diag;
+use crate::plan::LentLocal;
 use crate::scope::{BindAt, ScopeWalk, Scopes, pat_bindings};
 use crate::syntax::MacroBody;
 
 /// Rewrites the uses of `adopted` names in `expr` (names it binds itself
 /// shadow them).
-pub fn uses_in(expr: &mut Expr, adopted: &[Ident]) {
+pub fn uses_in(expr: &mut Expr, adopted: &[LentLocal]) {
     if adopted.is_empty() {
         return;
     }
@@ -23,29 +26,29 @@ pub fn uses_in(expr: &mut Expr, adopted: &[Ident]) {
         at_site: &[],
         at_let: None,
     };
-    for name in adopted {
-        rewrite.adopt(name);
+    for lent in adopted {
+        rewrite.adopt(lent);
     }
     rewrite.visit_expr_mut(expr);
 }
 
-/// A scope-aware rewriter: `true` names are adopted.
+/// A scope-aware rewriter: names bound to `Some` are adopted.
 pub struct DerefAdopted<'a> {
-    scopes: Scopes<bool>,
+    scopes: Scopes<Option<LentLocal>>,
     /// Something was rewritten (macro input is re-emitted only then).
     rewrote: bool,
     /// In the body: the names each site (by id) and each pre-adopting `let`
     /// lends back, adopted where their placeholder stands.
-    at_site: &'a [Vec<Ident>],
-    at_let: Option<&'a std::collections::BTreeMap<usize, Vec<Ident>>>,
+    at_site: &'a [Vec<LentLocal>],
+    at_let: Option<&'a std::collections::BTreeMap<usize, Vec<LentLocal>>>,
 }
 
 /// Rewrites the body's uses of the locals its sites adopt, from each
 /// adoption on (before `splice` replaces the placeholders).
 pub fn uses_in_body(
     block: &mut syn::Block,
-    at_site: &[Vec<Ident>],
-    at_let: &std::collections::BTreeMap<usize, Vec<Ident>>,
+    at_site: &[Vec<LentLocal>],
+    at_let: &std::collections::BTreeMap<usize, Vec<LentLocal>>,
 ) {
     if at_site.iter().all(Vec::is_empty) && at_let.values().all(Vec::is_empty) {
         return;
@@ -57,56 +60,156 @@ pub fn uses_in_body(
         at_let: Some(at_let),
     };
     rewrite.visit_block_mut(block);
+    // The body's value: returning an adopted local moves it out.
+    if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last_mut()
+        && let Expr::Paren(paren) = tail
+        && let Expr::Unary(deref) = &*paren.expr
+        && let Expr::Path(path) = &*deref.expr
+        && let Some(ident) = path.path.get_ident()
+        && let Some(lent) = at_site
+            .iter()
+            .chain(at_let.values())
+            .flatten()
+            .find(|lent| lent.name == *ident)
+    {
+        *tail = moved_out(ident, lent.lent_from);
+    }
+}
+
+/// A use that moves an adopted value out of its slot: it must be `Copy`,
+/// else the error says which `defer!` holds the value.
+fn moved_out(name: &Ident, lent_from: Span) -> Expr {
+    let line = proc_macro2::Literal::usize_unsuffixed(diag::line_of(lent_from));
+    // The error goes to the type argument, located at the use: spanning the
+    // whole call there would make rustc suggest borrowing the call.
+    let value_type = quote::quote_spanned!(name.span()=> _);
+    let value = quote::quote_spanned!(name.span()=> &(*#name));
+    syn::parse_quote_spanned! {Span::mixed_site()=>
+        ::fndefer::__private::adopted_value::<#value_type, #line>(#value)
+    }
 }
 
 impl DerefAdopted<'_> {
-    /// From here on in the current scope, `name` is an adopted local.
-    fn adopt(&mut self, name: &Ident) {
-        self.scopes.bind(name.to_string(), true);
+    /// From here on in the current scope, `lent` is an adopted local.
+    fn adopt(&mut self, lent: &LentLocal) {
+        self.scopes.bind(lent.name.to_string(), Some(lent.clone()));
+    }
+
+    /// The adopted local `expr` names, if it is a plain use of one.
+    fn adopted_use(&self, expr: &Expr) -> Option<(Ident, LentLocal)> {
+        if let Expr::Path(path) = expr
+            && path.qself.is_none()
+            && path.attrs.is_empty()
+            && let Some(ident) = path.path.get_ident()
+            && let Some(lent) = self.lent(ident)
+        {
+            return Some((ident.clone(), lent.clone()));
+        }
+        None
     }
 
     /// Rewrites `expr` if it is a use of an adopted name; returns whether
     /// it was.
     fn rewrite_use(&mut self, expr: &mut Expr) -> bool {
-        if let Expr::Path(path) = expr
-            && path.qself.is_none()
-            && path.attrs.is_empty()
-            && let Some(ident) = path.path.get_ident()
-            && self.is_adopted(ident)
-        {
+        if let Some((ident, _)) = self.adopted_use(expr) {
             let span = ident.span();
-            let inner = expr.clone();
-            *expr = syn::parse_quote_spanned! {span=> (*#inner) };
+            *expr = syn::parse_quote_spanned! {span=> (*#ident) };
             self.rewrote = true;
             return true;
         }
         false
     }
 
+    /// Rewrites `expr` if it is an adopted name used as a value that moves
+    /// (`return n`, `let m = n`, `x = n`); returns whether it was.
+    fn rewrite_moved(&mut self, expr: &mut Expr) -> bool {
+        if let Some((ident, lent)) = self.adopted_use(expr) {
+            *expr = moved_out(&ident, lent.lent_from);
+            self.rewrote = true;
+            return true;
+        }
+        false
+    }
+
+    /// An assignment or `&mut` whose place is rooted at a local lent back
+    /// as `&`: rustc's own help would suggest retyping the lent-back
+    /// binding, so the error says to declare the local `mut`.
+    fn mutation_of_immutable(&self, expr: &Expr) -> Option<syn::Error> {
+        let (target, assigns) = match expr {
+            Expr::Assign(assign) => (&*assign.left, true),
+            Expr::Binary(binary) if is_compound_assignment(&binary.op) => (&*binary.left, true),
+            Expr::Reference(reference) if reference.mutability.is_some() => {
+                (&*reference.expr, false)
+            }
+            _ => return None,
+        };
+        let root = mutated_root(target)?;
+        let lent = self.lent(root)?;
+        if lent.lent_mut {
+            return None;
+        }
+        Some(diag::mutates_lent_immutably(
+            target,
+            root,
+            &lent.decl,
+            lent.lent_from,
+            assigns,
+        ))
+    }
+
     /// Whether tokens mention a name that is adopted here.
     fn names_adopted(&self, tokens: proc_macro2::TokenStream) -> bool {
         tokens.into_iter().any(|tree| match tree {
-            proc_macro2::TokenTree::Ident(ident) => self.is_adopted(&ident),
+            proc_macro2::TokenTree::Ident(ident) => self.lent(&ident).is_some(),
             proc_macro2::TokenTree::Group(group) => self.names_adopted(group.stream()),
             _ => false,
         })
     }
 
-    fn is_adopted(&self, name: &Ident) -> bool {
-        self.scopes.lookup(&name.to_string()).copied() == Some(true)
+    fn lent(&self, name: &Ident) -> Option<&LentLocal> {
+        self.scopes.lookup(&name.to_string())?.as_ref()
+    }
+}
+
+fn is_compound_assignment(op: &BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::AddAssign(_)
+            | BinOp::SubAssign(_)
+            | BinOp::MulAssign(_)
+            | BinOp::DivAssign(_)
+            | BinOp::RemAssign(_)
+            | BinOp::BitXorAssign(_)
+            | BinOp::BitAndAssign(_)
+            | BinOp::BitOrAssign(_)
+            | BinOp::ShlAssign(_)
+            | BinOp::ShrAssign(_)
+    )
+}
+
+/// The variable a mutated place belongs to: `n`, `n.field`, `n[i]` — not
+/// through a `*`, which may be a `&mut` the local holds.
+fn mutated_root(place: &Expr) -> Option<&Ident> {
+    match place {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident(),
+        Expr::Field(field) => mutated_root(&field.base),
+        Expr::Index(index) => mutated_root(&index.expr),
+        Expr::Paren(paren) => mutated_root(&paren.expr),
+        Expr::Group(group) => mutated_root(&group.expr),
+        _ => None,
     }
 }
 
 impl ScopeWalk for DerefAdopted<'_> {
-    type Binding = bool;
+    type Binding = Option<LentLocal>;
 
-    fn scopes(&mut self) -> &mut Scopes<bool> {
+    fn scopes(&mut self) -> &mut Scopes<Option<LentLocal>> {
         &mut self.scopes
     }
 
     fn bind(&mut self, pat: &Pat, _: BindAt) {
         for (ident, _) in pat_bindings(pat) {
-            self.scopes.bind(ident.to_string(), false);
+            self.scopes.bind(ident.to_string(), None);
         }
     }
 }
@@ -114,6 +217,24 @@ impl ScopeWalk for DerefAdopted<'_> {
 impl VisitMut for DerefAdopted<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         if self.rewrite_use(expr) {
+            return;
+        }
+        if let Some(error) = self.mutation_of_immutable(expr) {
+            *expr = Expr::Verbatim(error.to_compile_error());
+            self.rewrote = true;
+            return;
+        }
+        if let Expr::Return(syn::ExprReturn {
+            expr: Some(value), ..
+        }) = expr
+            && self.rewrite_moved(value)
+        {
+            return;
+        }
+        if let Expr::Assign(assign) = expr
+            && self.rewrite_moved(&mut assign.right)
+        {
+            self.visit_expr_mut(&mut assign.left);
             return;
         }
         if !self.scoped_expr(expr) {
@@ -134,8 +255,8 @@ impl VisitMut for DerefAdopted<'_> {
                             .and_then(|id| self.at_let.and_then(|lets| lets.get(&id)))
                     });
                 if let Some(names) = lent {
-                    for name in names {
-                        self.scopes.bind(name.to_string(), true);
+                    for lent in names {
+                        self.adopt(lent);
                     }
                     block.stmts.push(stmt);
                     continue;
@@ -161,6 +282,22 @@ impl VisitMut for DerefAdopted<'_> {
     }
 
     fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        // `let m = n;` moves `n` (a typed `let` may reborrow a `&mut`).
+        if let Pat::Ident(binding) = &local.pat
+            && binding.by_ref.is_none()
+            && binding.subpat.is_none()
+            && let Some(init) = &mut local.init
+            && init.diverge.is_none()
+            && self.rewrite_moved(&mut init.expr)
+        {
+            self.bind(
+                &local.pat,
+                BindAt::Let {
+                    holds_mut_ref: false,
+                },
+            );
+            return;
+        }
         self.scoped_local(local);
     }
 

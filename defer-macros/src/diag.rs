@@ -187,3 +187,38 @@ pub fn error_keeping_import_used(error: &syn::Error, path: &syn::Path) -> TokenS
     let used = keep_import_used(path);
     quote!(#error #used)
 }
+
+/// The line of the user's source a span starts on (0 outside a macro
+/// expansion, in the crate's unit tests).
+pub fn line_of(span: Span) -> usize {
+    if proc_macro::is_available() {
+        span.unwrap().line()
+    } else {
+        0
+    }
+}
+
+/// The body assigns to, or borrows `&mut`, a local lent back as `&`.
+pub fn mutates_lent_immutably(
+    target: &syn::Expr,
+    name: &syn::Ident,
+    decl: &syn::Ident,
+    lent_from: Span,
+    assigns: bool,
+) -> syn::Error {
+    let what = if assigns {
+        format!("assign to `{name}`")
+    } else {
+        format!("borrow `{name}` as mutable")
+    };
+    syn::Error::new_spanned(
+        target,
+        format!(
+            "cannot {what}: it is not declared `mut`, so the `defer!` that adopted it \
+             lends it back to the body as `&{name}` from line {} on; declare it \
+             `let mut {name}` (line {})",
+            line_of(lent_from),
+            line_of(decl.span())
+        ),
+    )
+}

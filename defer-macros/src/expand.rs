@@ -304,14 +304,19 @@ struct Expanded {
 /// The body reads adopted locals through their lent-back references, from
 /// the statement (or the pre-adopting `let`) that adopts them.
 fn read_adopted_through(body: &mut Block, plan: &plan::Plan, positions: &[analyze::Position]) {
-    let lent = |site: &plan::SitePlan| -> Vec<syn::Ident> {
+    let lent = |site: &plan::SitePlan| -> Vec<plan::LentLocal> {
         site.adopts
             .iter()
             .filter(|adopted| !adopted.copied)
-            .map(|adopted| adopted.name.clone())
+            .map(|adopted| plan::LentLocal {
+                name: adopted.name.clone(),
+                lent_mut: adopted.lent_mut,
+                lent_from: site.lent_from,
+                decl: adopted.at_decl.clone(),
+            })
             .collect()
     };
-    let at_site: Vec<Vec<syn::Ident>> = plan
+    let at_site: Vec<Vec<plan::LentLocal>> = plan
         .id_of_site
         .iter()
         .zip(positions)

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
 use syn::Ident;
 
@@ -51,6 +51,9 @@ pub enum Source {
 pub struct SitePlan {
     pub id: usize,
     pub source: Source,
+    /// Where the site lends its adopted locals back from: the `defer!` path,
+    /// or a pre-adopting `let`'s name (errors about a use name its line).
+    pub lent_from: Span,
     pub kind: Kind,
     /// Values evaluated now; the adopted locals follow them in the slot.
     pub now_count: usize,
@@ -58,7 +61,7 @@ pub struct SitePlan {
     pub shares: Vec<SharedLocal>,
     /// The locals earlier sites adopted that are visible here (the names
     /// lend references): the site's values evaluated now read them through.
-    pub adopted_before: Vec<Ident>,
+    pub adopted_before: Vec<LentLocal>,
     /// In a dynamic frame, a site that adopts locals keeps its values in a
     /// queue of its own: the body borrows them, which must not lock the
     /// frame's one defer stack.
@@ -88,6 +91,29 @@ pub struct SharedLocal {
     pub owner: usize,
     pub field: usize,
     pub lent_mut: bool,
+    pub lent_from: Span,
+    pub decl: Ident,
+}
+
+impl SharedLocal {
+    pub fn lent(&self) -> LentLocal {
+        LentLocal {
+            name: self.name.clone(),
+            lent_mut: self.lent_mut,
+            lent_from: self.lent_from,
+            decl: self.decl.clone(),
+        }
+    }
+}
+
+/// A name that code after an adoption reads through the lent-back reference.
+#[derive(Clone)]
+pub struct LentLocal {
+    pub name: Ident,
+    pub lent_mut: bool,
+    pub lent_from: Span,
+    /// The user's declaration, for the advice at a mutation of a non-`mut` local.
+    pub decl: Ident,
 }
 
 /// Where a local was adopted: by which planned site, into which field, and
@@ -96,6 +122,7 @@ struct Adoption {
     owner: usize,
     field: usize,
     lent_mut: bool,
+    lent_from: Span,
     scope: ScopeId,
 }
 
@@ -140,7 +167,14 @@ pub fn frame(analysis: &Analysis, guarded: bool) -> Plan {
                     continue;
                 };
                 plan.pre_adoption.insert(let_id, id);
-                let mut site_plan = new_site(id, Source::PreAdoption(let_id), Kind::Defer, 0, true);
+                let mut site_plan = new_site(
+                    id,
+                    Source::PreAdoption(let_id),
+                    analysis.locals[locals[0]].decl.span(),
+                    Kind::Defer,
+                    0,
+                    true,
+                );
                 for local in locals {
                     let info = &analysis.locals[*local];
                     let adoption = adopt(&mut plan, &mut site_plan, analysis, *local, &info.decl);
@@ -185,15 +219,20 @@ fn plan_site(
     let mut site_plan = new_site(
         id,
         Source::Site(site_id),
+        syn::spanned::Spanned::span(&site.path),
         site.kind,
         lowered.now.len(),
         lowered.params_used.is_empty(),
     );
     for (local, list) in adoptions.iter() {
-        if list.iter().any(|a| site.scopes.contains(&a.scope)) {
-            site_plan
-                .adopted_before
-                .push(analysis.locals[*local].decl.clone());
+        if let Some(adoption) = list.iter().rev().find(|a| site.scopes.contains(&a.scope)) {
+            let decl = &analysis.locals[*local].decl;
+            site_plan.adopted_before.push(LentLocal {
+                name: decl.clone(),
+                lent_mut: adoption.lent_mut,
+                lent_from: adoption.lent_from,
+                decl: decl.clone(),
+            });
         }
     }
     let mut new_adoptions = Vec::new();
@@ -219,6 +258,8 @@ fn plan_site(
                         owner: adoption.owner,
                         field: adoption.field,
                         lent_mut: adoption.lent_mut,
+                        lent_from: adoption.lent_from,
+                        decl: analysis.locals[capture.local].decl.clone(),
                     });
                 }
             }
@@ -240,10 +281,18 @@ fn plan_site(
     Some(site_plan)
 }
 
-fn new_site(id: usize, source: Source, kind: Kind, now_count: usize, on_cancel: bool) -> SitePlan {
+fn new_site(
+    id: usize,
+    source: Source,
+    lent_from: Span,
+    kind: Kind,
+    now_count: usize,
+    on_cancel: bool,
+) -> SitePlan {
     SitePlan {
         id,
         source,
+        lent_from,
         kind,
         now_count,
         adopts: Vec::new(),
@@ -289,6 +338,7 @@ fn adopt(
         owner: site.id,
         field,
         lent_mut: info.lent_mut,
+        lent_from: site.lent_from,
         scope: 0,
     }
 }

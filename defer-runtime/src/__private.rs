@@ -383,6 +383,27 @@ impl<T> Fallible for Option<T> {
 #[inline(always)]
 pub fn touch_mut<T: ?Sized>(_: &mut T) {}
 
+/// An adopted local used as a moved value (`return n`, `let m = n`): the
+/// body holds only a reference to it, so the value is copied out, and a type
+/// that is not `Copy` gets an error saying which `defer!` holds it. `LINE`:
+/// where the local is lent back to the body from.
+#[inline(always)]
+pub fn adopted_value<T: AdoptedValue<LINE>, const LINE: usize>(value: &T) -> T {
+    *value
+}
+
+#[diagnostic::on_unimplemented(
+    message = "cannot move `{Self}` out of a local that a `defer!` adopted: the body has it by reference from line {LINE} on",
+    label = "moves the value out of the `defer!`'s frame",
+    note = "the deferred call still uses the local when the function returns; use a clone (`.clone()`), or take the value out with `std::mem::take(&mut ..)` if the deferred code may see an empty one"
+)]
+pub trait AdoptedValue<const LINE: usize>: Copy {}
+
+// Errors name `AdoptedValue` (with the message above), not the `Copy` bound
+// of some field of the type.
+#[diagnostic::do_not_recommend]
+impl<T: Copy, const LINE: usize> AdoptedValue<LINE> for T {}
+
 /// Types an `async fn`'s body so `?` and `return` inside it convert to the
 /// function's result type.
 #[inline(always)]
