@@ -112,7 +112,10 @@
 //!
 //! As in Go, the arguments of a deferred call are evaluated at the `defer!`,
 //! and a closure reads variables when it runs. Passing `&x` is like passing a
-//! pointer in Go: the place is read at exit.
+//! pointer in Go: the place is read at exit. So is an argument built only of
+//! borrows, literals, constants and constructors — `Some(&mut err)` for a
+//! pointer that may be nil, `(&a, &b)`, `Counters { ok: &ok }` — since in Go
+//! it holds pointers: it is built at exit and sees the final values.
 //!
 //! Evaluated arguments are *moved* into the deferred call. A `&mut`
 //! parameter is not `Copy`, so `defer!(note(log, ..))` moves `log` away from

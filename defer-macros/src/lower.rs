@@ -152,6 +152,60 @@ impl Lowering<'_> {
         }
     }
 
+    /// Whether `expr` is built only of borrows of places (collected), literals,
+    /// constants and tuple, array, struct or variant constructors.
+    fn built_of_borrows(&self, expr: &Expr, places: &mut Vec<Expr>) -> bool {
+        match expr {
+            Expr::Reference(reference) => {
+                let place = &*reference.expr;
+                let is_place = syntax::is_item_place(place) || syntax::place_root(place).is_some();
+                if is_place {
+                    places.push(place.clone());
+                }
+                is_place
+            }
+            Expr::Lit(_) => true,
+            Expr::Paren(paren) => self.built_of_borrows(&paren.expr, places),
+            Expr::Tuple(tuple) => tuple.elems.iter().all(|e| self.built_of_borrows(e, places)),
+            Expr::Array(array) => array.elems.iter().all(|e| self.built_of_borrows(e, places)),
+            Expr::Struct(literal) => {
+                literal.rest.is_none()
+                    && literal
+                        .fields
+                        .iter()
+                        .all(|field| self.built_of_borrows(&field.expr, places))
+            }
+            Expr::Call(call) => {
+                self.is_constant_path(&call.func)
+                    && call
+                        .args
+                        .iter()
+                        .all(|arg| self.built_of_borrows(arg, places))
+            }
+            Expr::Path(_) => self.is_constant_path(expr),
+            _ => false,
+        }
+    }
+
+    /// `None`, `MAX`, `Some`, `Kind::Busy`: a path whose last segment is
+    /// capitalised and that is not a local or parameter.
+    fn is_constant_path(&self, expr: &Expr) -> bool {
+        let Expr::Path(path) = expr else {
+            return false;
+        };
+        let capitalised = path.path.segments.last().is_some_and(|segment| {
+            segment
+                .ident
+                .to_string()
+                .starts_with(|c: char| c.is_ascii_uppercase())
+        });
+        let is_binding = path
+            .path
+            .get_ident()
+            .is_some_and(|ident| self.scopes.lookup(&ident.to_string()).is_some());
+        path.qself.is_none() && capitalised && !is_binding
+    }
+
     /// Code evaluated at the defer point is body code: `recover()` there is
     /// only legal as a direct argument (linted), so anything deeper is
     /// reported. Closures and async blocks are entered (they run in the
@@ -184,6 +238,19 @@ impl Lowering<'_> {
         if let Expr::Reference(reference) = &*arg
             && self.capture_place(&reference.expr)
         {
+            return Operand::AtExit;
+        }
+        // `Some(&mut err)`, `(&a, &b)`: Go's `defer f(&err)` passes a
+        // pointer, so a value built only of borrows, constructors and
+        // constants is built at exit too, and sees the final values.
+        let mut places = Vec::new();
+        if !matches!(arg, Expr::Reference(_))
+            && self.built_of_borrows(arg, &mut places)
+            && !places.is_empty()
+        {
+            for place in places {
+                self.capture_place(&place);
+            }
             return Operand::AtExit;
         }
         // A non-`move` closure argument is a Go function literal: it captures

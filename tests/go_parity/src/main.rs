@@ -40,6 +40,7 @@ cases! {
     defer_go => "../cases/defer_go/main.rs",
     defer_test_go => "../cases/defer_test_go/main.rs",
     deferfin => "../cases/deferfin/main.rs",
+    deferred_pointer_args => "../cases/deferred_pointer_args/main.rs",
     defernil => "../cases/defernil/main.rs",
     deferprint => "../cases/deferprint/main.rs",
     early_returns => "../cases/early_returns/main.rs",
