@@ -526,3 +526,38 @@ fn a_handler_with_its_own_defers_recovers_in_its_body() {
     serves();
     assert_eq!(take(), ["lock", "noted handler", "unlock"]);
 }
+
+/// A handler deferred first stops a panic that starts in a later deferred
+/// call, while the body itself returned normally (Go: `defer handleCrash()`
+/// then `defer func() { panic(..) }()`); a handler in a nested function's
+/// deferred call does not take the outer function's panic once that one
+/// is being handled.
+#[with_defer]
+fn panic_in_a_deferred_call_reaches_an_earlier_handler() -> u32 {
+    defer!(handle_crash());
+    defer!(|| panic!("from a deferred call"));
+    log("body");
+    7
+}
+
+#[with_defer]
+fn inner_handler_sees_its_own_panic_only() {
+    defer!(handle_crash());
+    log("inner body");
+}
+
+#[with_defer]
+fn outer_panics_inner_runs_in_its_handler() {
+    defer!(handle_crash());
+    defer!(|| inner_handler_sees_its_own_panic_only());
+    panic!("outer");
+}
+
+#[test]
+fn handlers_see_panics_started_by_deferred_calls() {
+    quiet_panics();
+    assert_eq!(panic_in_a_deferred_call_reaches_an_earlier_handler(), 7);
+    assert_eq!(take(), ["body", "handled: from a deferred call"]);
+    outer_panics_inner_runs_in_its_handler();
+    assert_eq!(take(), ["inner body", "handled: outer"]);
+}
