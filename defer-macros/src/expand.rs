@@ -219,7 +219,7 @@ fn body(input: Input, names: Names) -> Expanded {
     let analysis = analyze::body(
         names,
         &analyze::Bound {
-            receiver,
+            receiver: receiver.is_some(),
             named: &named_names,
             params: &parameters,
             params_are_locals: flavor == Flavor::Async,
@@ -258,6 +258,8 @@ fn body(input: Input, names: Names) -> Expanded {
         .map(|site| site.position)
         .collect::<Vec<_>>();
     read_adopted_through(&mut body, &plan, &positions);
+    let reborrow_self = receiver
+        .filter(|receiver| receiver.mut_ref && !placement::deferred_code_names_self(&analysis));
     let generated = codegen::sites(analysis.sites, &plan, names);
     splice::body(
         &mut body,
@@ -273,7 +275,7 @@ fn body(input: Input, names: Names) -> Expanded {
             flavor,
             output: &output,
             items: hoisted,
-            rebindings: placement::rebindings(&params, &moved_params),
+            rebindings: placement::rebindings(&params, &moved_params, reborrow_self),
             named: named.as_ref(),
             diagnostics,
         },

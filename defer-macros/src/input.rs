@@ -164,12 +164,20 @@ fn is_unchanging_copy(pat: &syn::Pat, ty: &Type) -> bool {
     single_name && copy_type
 }
 
+/// A method's `self`.
+#[derive(Clone, Copy)]
+pub struct SelfParam {
+    pub self_token: syn::Token![self],
+    /// `&mut self` (or `self: &mut Self`).
+    pub mut_ref: bool,
+}
+
 /// One body to expand.
 pub struct Input {
     pub options: Options,
     pub owner: Owner,
     pub flavor: Flavor,
-    pub receiver: bool,
+    pub receiver: Option<SelfParam>,
     pub params: Vec<Param>,
     pub output: Output,
     pub block: Block,
@@ -181,12 +189,24 @@ pub struct Input {
 
 impl Input {
     /// The parameters of a function.
-    pub fn fn_params<'a>(inputs: impl Iterator<Item = &'a FnArg>) -> (bool, Vec<Param>) {
-        let mut receiver = false;
+    pub fn fn_params<'a>(
+        inputs: impl Iterator<Item = &'a FnArg>,
+    ) -> (Option<SelfParam>, Vec<Param>) {
+        let mut receiver = None;
         let mut params = Vec::new();
         for input in inputs {
             match input {
-                FnArg::Receiver(_) => receiver = true,
+                FnArg::Receiver(param) => {
+                    let mut_ref = match &param.kind {
+                        syn::ReceiverKind::Reference(_, _, mutability) => mutability.is_some(),
+                        syn::ReceiverKind::Typed(_, ty) => is_mut_ref_type(ty),
+                        _ => false,
+                    };
+                    receiver = Some(SelfParam {
+                        self_token: param.self_token,
+                        mut_ref,
+                    });
+                }
                 FnArg::Typed(typed) => params.push(Param {
                     pat: (*typed.pat).clone(),
                     holds_mut_ref: is_mut_ref_type(&typed.ty),
@@ -400,7 +420,7 @@ impl ScopedClosure {
                 options: std::mem::take(&mut self.options),
                 owner: Owner::Closure,
                 flavor: Flavor::Async,
-                receiver: false,
+                receiver: None,
                 params: Vec::new(),
                 output: Output::new(output),
                 block,
@@ -450,7 +470,7 @@ impl ScopedClosure {
             options: std::mem::take(&mut self.options),
             owner: Owner::Closure,
             flavor: Flavor::Sync,
-            receiver: false,
+            receiver: None,
             params,
             output: Output::new(output),
             block,

@@ -114,12 +114,35 @@ pub fn moved_params(params: &[Param], analysis: &Analysis, async_fn: bool) -> Ve
         .collect()
 }
 
+/// Whether a site's deferred code uses `self` (it stays outside the body
+/// closure, used in place at exit).
+pub fn deferred_code_names_self(analysis: &Analysis) -> bool {
+    analysis.sites.iter().any(|site| {
+        site.outcome
+            .as_ref()
+            .is_ok_and(|lowered| lowered.params_used.iter().any(|name| name == "self"))
+    })
+}
+
 /// `let (mut buf, n) = (buf, n);` for the moved parameters, each binding
 /// spanned at the user's parameter (rustc's unused-variable and unused-mut
 /// warnings stay there) and with the user's `mut`. One statement, so one
 /// allowance: clippy would blame the `_x` bindings it moves.
-pub fn rebindings(params: &[Param], moved: &[syn::Ident]) -> proc_macro2::TokenStream {
+///
+/// `reborrow_self`: a `&mut self` the deferred code does not use is
+/// captured whole (`*self`, a reborrow) rather than field by field: rustc's
+/// liveness check reports `self.busy = true; f(); self.busy = false;` in a
+/// closure that captures the field `self.busy` as a value never read.
+pub fn rebindings(
+    params: &[Param],
+    moved: &[syn::Ident],
+    reborrow_self: Option<crate::input::SelfParam>,
+) -> proc_macro2::TokenStream {
     use quote::{quote, quote_spanned};
+    let reborrow = reborrow_self.map(|receiver| {
+        let self_token = receiver.self_token;
+        quote!(let _ = &mut *#self_token;)
+    });
     let mut patterns = Vec::new();
     let mut values = Vec::new();
     for param in params {
@@ -133,7 +156,7 @@ pub fn rebindings(params: &[Param], moved: &[syn::Ident]) -> proc_macro2::TokenS
         }
     }
     if values.is_empty() {
-        return proc_macro2::TokenStream::new();
+        return reborrow.unwrap_or_default();
     }
     let underscored = values
         .iter()
@@ -142,6 +165,7 @@ pub fn rebindings(params: &[Param], moved: &[syn::Ident]) -> proc_macro2::TokenS
             quote!(#[allow(clippy::used_underscore_binding, clippy::no_effect_underscore_binding)])
         });
     quote! {
+        #reborrow
         #underscored
         let (#(#patterns,)*) = (#(#values,)*);
     }
