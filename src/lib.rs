@@ -638,7 +638,19 @@
 //!   closure gets the argument types the return type gives it.
 //! - **Warnings stay the user's**: the `#[allow(..)]`s the expansion needs
 //!   sit on generated statements; the body keeps its own spans, so rustc's
-//!   and clippy's warnings about it stay where they were.
+//!   warnings, and clippy's about its expressions, stay where they were. A
+//!   `&mut self` that deferred code does not use is captured by the body
+//!   whole, so `self.busy = true; f(); self.busy = false;` gets no
+//!   "value assigned is never read". Two kinds of clippy lints are lost in
+//!   a function that has a `defer!`, since clippy skips what it sees as
+//!   macro output and stable Rust gives a proc macro no way around it: the
+//!   doc-comment lints (`doc_markdown`, ...; a doc comment passes through
+//!   the attribute as `#[doc = ".."]`), and the lints that judge the body
+//!   as a whole (`needless_return`, `explicit_auto_deref`,
+//!   `mem_replace_with_default`, ...), because the body runs in a closure
+//!   whose `||` keeps the macro's span (its captures follow the edition of
+//!   that span, and the user's would break edition-2015 crates). Run clippy
+//!   without the attribute, or put the cleanup in a helper, to see them.
 //! - **`#[track_caller]` cannot be kept** on stable Rust (closures cannot
 //!   be `#[track_caller]`), so it warns (`track_caller`, above) rather than
 //!   silently reporting the wrong line. A function without any `defer!` is
