@@ -645,12 +645,12 @@
 //!   a function that has a `defer!`, since clippy skips what it sees as
 //!   macro output and stable Rust gives a proc macro no way around it: the
 //!   doc-comment lints (`doc_markdown`, ...; a doc comment passes through
-//!   the attribute as `#[doc = ".."]`), and the lints that judge the body
-//!   as a whole (`needless_return`, `explicit_auto_deref`,
-//!   `mem_replace_with_default`, ...), because the body runs in a closure
-//!   whose `||` keeps the macro's span (its captures follow the edition of
-//!   that span, and the user's would break edition-2015 crates). Run clippy
-//!   without the attribute, or put the cleanup in a helper, to see them.
+//!   the attribute as `#[doc = ".."]`), and some lints inside the body
+//!   (seen on real crates: `needless_return`, `explicit_auto_deref`,
+//!   `borrow_deref_ref`, `mem_replace_with_default`), because the body runs
+//!   in a closure whose `||` keeps the macro's span (a closure's captures
+//!   follow the edition of that span, and the user's would break
+//!   edition-2015 crates). Run clippy without the attribute to see them.
 //! - **`#[track_caller]` cannot be kept** on stable Rust (closures cannot
 //!   be `#[track_caller]`), so it warns (`track_caller`, above) rather than
 //!   silently reporting the wrong line. A function without any `defer!` is
