@@ -765,11 +765,15 @@
 //!   adopt it: `defer!(|| drop(guard))`.
 //! - **A parameter used as the callee is read at exit**: `defer!(f())` with a
 //!   parameter `mut f` that the body reassigns calls the new `f` (Go calls the
-//!   old one). Bind it to a local first: `let g = f; defer!(g());`.
+//!   old one). Go copies the function value; a Rust closure parameter is not
+//!   `Copy`, and taking it at the defer would take it from the body, so the
+//!   parameter stays in place. Bind it to a local first: `let g = f; defer!(g());`.
 //! - **A receiver rooted at a parameter is read at exit too**: with
 //!   `defer!(s.out.flush())`, if the body then points `s.out` at another
 //!   buffer, the new one is flushed (Go evaluated the pointer `s.out` at the
-//!   defer). Take it first: `let out = s.out.clone(); defer!(out.flush());`.
+//!   defer). A Rust place cannot be held as a pointer while the body keeps
+//!   using it mutably, so the receiver is the place, read at exit. Take it
+//!   first: `let out = s.out.clone(); defer!(out.flush());`.
 //! - **A receiver evaluated now is held until exit**: in
 //!   `defer!(cell.borrow_mut().close())` the `RefMut` is taken at the defer and
 //!   kept, so a borrow in the body panics; write `defer!(|| cell.borrow_mut().close())`.
@@ -788,10 +792,10 @@
 //! - **`defer!` needs `#[with_defer]`** on the enclosing function, and a closure
 //!   needs [`defer_scope!`] to have defers of its own; a `defer!` inside
 //!   another macro's input is not seen.
-//! - **To discard a deferred call's `#[must_use]` result, use a closure.**
-//!   `defer!(file.sync())` keeps rustc's `unused_must_use` warning, whose
-//!   help (`let _ = file.sync()` inside the `defer!`) is no `defer!` input:
-//!   write `defer!(|| { let _ = file.sync(); })`, or handle the error there.
+//! - **A deferred call's `#[must_use]` result is warned about**, as in any
+//!   Rust statement: `defer!(file.sync())` keeps rustc's `unused_must_use`;
+//!   write what its help says, `defer!(let _ = file.sync())` (the call runs
+//!   at exit, its result dropped), or handle the error in a closure.
 //! - **The result may not borrow what deferred code mutates.** A method like
 //!   `fn enter(&mut self) -> &mut u32` with `defer!(|| self.depth -= 1)` that
 //!   returns `&mut self.depth` fails to compile (rustc reports two closures
