@@ -561,3 +561,40 @@ fn handlers_see_panics_started_by_deferred_calls() {
     outer_panics_inner_runs_in_its_handler();
     assert_eq!(take(), ["inner body", "handled: outer"]);
 }
+
+/// A deferred call that panics while its function panics (in a dynamic
+/// frame's drain) still restores the outer function's published panic, so
+/// the outer handler recovers it.
+#[with_defer(allow(loop))]
+fn inner_drain_panics() {
+    for i in 0..2 {
+        defer!(|| if i == 0 {
+            panic!("in drain")
+        });
+    }
+    panic!("inner");
+}
+
+fn outer_handler() {
+    let inner = std::panic::catch_unwind(inner_drain_panics);
+    log(format!(
+        "inner: {}",
+        Panic::from_payload(inner.unwrap_err())
+    ));
+    if let Some(p) = recover() {
+        log(format!("outer handler recovered {p}"));
+    }
+}
+
+#[with_defer]
+fn outer_with_handler() {
+    defer!(outer_handler());
+    panic!("outer");
+}
+
+#[test]
+fn a_panic_in_a_drain_keeps_the_outer_published_panic() {
+    quiet_panics();
+    outer_with_handler();
+    assert_eq!(take(), ["inner: in drain", "outer handler recovered outer"]);
+}

@@ -136,29 +136,13 @@ impl<R> Frame<R> {
     /// closure of its own, so `return;` in deferred code ends just that call.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn call_in_drain(&mut self, deferred: impl FnOnce(&mut Self)) {
-        #[cfg(debug_assertions)]
-        if self.panic.0.is_none() {
-            deferred(self);
-            return;
-        }
-        self.call_as(false, deferred, |frame, deferred| {
-            deferred(frame);
-            None
-        });
+        self.call_as::<false>(false, deferred);
     }
 
     /// [`Frame::call_in_drain`] for a handler call (see [`Frame::call_handler`]).
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn call_handler_in_drain(&mut self, deferred: impl FnOnce(&mut Self)) {
-        #[cfg(debug_assertions)]
-        if self.panic.0.is_none() {
-            deferred(self);
-            return;
-        }
-        self.call_as(true, deferred, |frame, deferred| {
-            deferred(frame);
-            None
-        });
+        self.call_as::<false>(true, deferred);
     }
 
     /// Runs one deferred call. A panic in it replaces the one in flight, as in
@@ -166,17 +150,7 @@ impl<R> Frame<R> {
     /// out of a `Drop`, so nothing aborts.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn call(&mut self, deferred: impl FnOnce(&mut Self)) {
-        // Debug builds: the path where nothing panics spelled out, since
-        // unoptimized code would pay for each layer of `call_as` on it.
-        #[cfg(debug_assertions)]
-        if self.panic.0.is_none() {
-            let frame = &mut *self;
-            if let Some(payload) = catch(|| deferred(frame)) {
-                self.panic.replace(payload);
-            }
-            return;
-        }
-        self.call_as(false, deferred, |frame, deferred| catch(|| deferred(frame)));
+        self.call_as::<true>(false, deferred);
     }
 
     /// [`Frame::call`] for a deferred call of a function or method
@@ -184,37 +158,26 @@ impl<R> Frame<R> {
     /// panics, a `recover()` the handler calls stops the panic.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn call_handler(&mut self, deferred: impl FnOnce(&mut Self)) {
-        // Debug builds: the path where nothing panics spelled out, since
-        // unoptimized code would pay for each layer of `call_as` on it.
-        #[cfg(debug_assertions)]
-        if self.panic.0.is_none() {
-            let frame = &mut *self;
-            if let Some(payload) = catch(|| deferred(frame)) {
-                self.panic.replace(payload);
-            }
-            return;
-        }
-        self.call_as(true, deferred, |frame, deferred| catch(|| deferred(frame)));
+        self.call_as::<true>(true, deferred);
     }
 
-    /// Runs one deferred call through `run` (with or without its own catch).
-    /// While the function panics, a handler call's panic is published to
-    /// the thread for the call's duration, so a handler that calls
-    /// [`recover`](crate::recover) itself (Go's `defer HandleCrash()`) can
-    /// stop it; for any other deferred call an outer function's published
-    /// panic is hidden meanwhile, so the helpers this code calls see no panic
-    /// (Go's rule). Only that path pays, out of line, and by value: one call
-    /// of `deferred` and no address of the frame taken, so on the path where
-    /// nothing panics the frame stays in registers (a separate inlined
-    /// panicking path made LLVM keep the frame in memory: 8 static defers
-    /// cost 121 instructions instead of 104).
+    /// Runs one deferred call, in a catch of its own if `CATCHES` (in a
+    /// dynamic frame's drain, the drain's catch covers the calls that run
+    /// while nothing panics). While the function panics, a handler call's
+    /// panic is published to the thread for the call's duration, so a
+    /// handler that calls [`recover`](crate::recover) itself (Go's `defer
+    /// HandleCrash()`) can stop it; for any other deferred call an outer
+    /// function's published panic is hidden meanwhile, so the helpers this
+    /// code calls see no panic (Go's rule). That path always catches, so the
+    /// published state is restored whatever the call does. It pays, out of
+    /// line and by value: with `CATCHES`, `deferred` is called from one
+    /// place and the frame's address is not taken, so on the path where
+    /// nothing panics the frame stays in registers (a separately inlined
+    /// panicking path made LLVM keep it in memory: 8 static defers cost
+    /// 121 instructions instead of 104).
+    #[cfg(not(debug_assertions))]
     #[inline(always)]
-    fn call_as<F: FnOnce(&mut Self)>(
-        &mut self,
-        handler: bool,
-        deferred: F,
-        run: impl FnOnce(&mut Self, F) -> Option<Payload>,
-    ) {
+    fn call_as<const CATCHES: bool>(&mut self, handler: bool, deferred: impl FnOnce(&mut Self)) {
         let panicking = self.panic.0.is_some();
         let mut outer = None;
         if panicking {
@@ -222,10 +185,52 @@ impl<R> Frame<R> {
             self.panic.0 = slot;
             outer = previous;
         }
-        let panic = run(self, deferred);
+        let panic = if CATCHES || panicking {
+            let frame = &mut *self;
+            catch(|| deferred(frame))
+        } else {
+            deferred(self);
+            None
+        };
         if panicking {
             self.panic.0 = published::end_call(handler, self.panic.0.take(), outer);
         }
+        if let Some(payload) = panic {
+            self.panic.replace(payload);
+        }
+    }
+
+    /// Debug builds: the path where nothing panics spelled out, and the
+    /// panicking path shared by every call site of a result type behind
+    /// `dyn` (unoptimized code pays for every layer and every instantiation).
+    #[cfg(debug_assertions)]
+    #[inline(always)]
+    fn call_as<const CATCHES: bool>(&mut self, handler: bool, deferred: impl FnOnce(&mut Self)) {
+        if self.panic.0.is_some() {
+            let mut deferred = Some(deferred);
+            self.call_while_panicking(handler, &mut |frame| {
+                if let Some(deferred) = deferred.take() {
+                    deferred(frame);
+                }
+            });
+        } else if CATCHES {
+            let frame = &mut *self;
+            if let Some(payload) = catch(|| deferred(frame)) {
+                self.panic.replace(payload);
+            }
+        } else {
+            deferred(self);
+        }
+    }
+
+    #[cfg(debug_assertions)]
+    #[cold]
+    fn call_while_panicking(&mut self, handler: bool, deferred: &mut dyn FnMut(&mut Self)) {
+        let (slot, outer) = published::begin_call(handler, self.panic.0.take());
+        self.panic.0 = slot;
+        let frame = &mut *self;
+        let panic = catch(|| deferred(frame));
+        self.panic.0 = published::end_call(handler, self.panic.0.take(), outer);
         if let Some(payload) = panic {
             self.panic.replace(payload);
         }
