@@ -641,16 +641,18 @@
 //!   warnings, and clippy's about its expressions, stay where they were. A
 //!   `&mut self` that deferred code does not use is captured by the body
 //!   whole, so `self.busy = true; f(); self.busy = false;` gets no
-//!   "value assigned is never read". Two kinds of clippy lints are lost in
-//!   a function that has a `defer!`, since clippy skips what it sees as
-//!   macro output and stable Rust gives a proc macro no way around it: the
-//!   doc-comment lints (`doc_markdown`, ...; a doc comment passes through
-//!   the attribute as `#[doc = ".."]`), and some lints inside the body
-//!   (seen on real crates: `needless_return`, `explicit_auto_deref`,
-//!   `borrow_deref_ref`, `mem_replace_with_default`), because the body runs
-//!   in a closure whose `||` keeps the macro's span (a closure's captures
-//!   follow the edition of that span, and the user's would break
-//!   edition-2015 crates). Run clippy without the attribute to see them.
+//!   "value assigned is never read". Two kinds of clippy lints are lost,
+//!   and stable Rust gives a proc macro no way around either: doc lints
+//!   that read a doc comment's own text (`doc_markdown` on a link's text
+//!   such as `[split_off](..)`, `doc_comment_double_space_linebreaks`),
+//!   since a doc comment passes through any attribute macro as
+//!   `#[doc = ".."]`; and, in a function with a `defer!`, some lints inside
+//!   the body (seen on real crates: `needless_return`,
+//!   `explicit_auto_deref`, `borrow_deref_ref`, `mem_replace_with_default`),
+//!   which clippy skips as macro output because the body runs in a closure
+//!   whose `||` keeps the macro's span (a closure's captures follow the
+//!   edition of that span, and the user's would break edition-2015 crates).
+//!   Run clippy without the attribute to see them.
 //! - **`#[track_caller]` cannot be kept** on stable Rust (closures cannot
 //!   be `#[track_caller]`), so it warns (`track_caller`, above) rather than
 //!   silently reporting the wrong line. A function without any `defer!` is
