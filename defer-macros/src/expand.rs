@@ -278,6 +278,7 @@ fn body(input: Input, names: Names) -> Expanded {
             rebindings: placement::rebindings(&params, &moved_params, reborrow_self),
             named: named.as_ref(),
             diagnostics,
+            disjoint_captures: crate::edition::captures_disjoint_fields(),
         },
         &plan.layout,
         &generated.planned,

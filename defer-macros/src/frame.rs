@@ -55,6 +55,8 @@ pub struct Frame<'a> {
     pub named: Option<&'a crate::named::Named>,
     /// `compile_error!`s and lint constants.
     pub diagnostics: TokenStream,
+    /// The user's crate is edition 2021 or later (see `edition`).
+    pub disjoint_captures: bool,
 }
 
 /// The function's new body (without its outer braces).
@@ -72,6 +74,7 @@ pub fn assemble(
         rebindings,
         named,
         diagnostics,
+        disjoint_captures,
     } = frame;
     if let Some(named) = named
         && sites.is_empty()
@@ -151,12 +154,16 @@ pub fn assemble(
     match flavor {
         Flavor::Sync => {
             let annotation = output.closure_return_type();
-            // The body closure's `||` keeps this crate's span: a closure
-            // captures by the rules of its `||`'s edition, and those of
-            // edition 2021 (disjoint fields) are the ones the expansion needs
-            // whatever the user's edition (an edition-2015 `deref_mut` that
-            // returns `&mut *self.value` fails with whole-variable capture).
-            let bars = quote!(||);
+            // A closure captures by the rules of its `||`'s edition; the
+            // expansion needs edition 2021's (disjoint fields). In a crate of
+            // that edition the `||` is the user's, so clippy lints the body
+            // as theirs (`needless_return`); in an older one it keeps this
+            // crate's span (see `edition`).
+            let bars = if disjoint_captures {
+                quote::quote_spanned!(body.brace_token.span.join()=> ||)
+            } else {
+                quote!(||)
+            };
             let declarations = slot_names
                 .iter()
                 .zip(&slot_inits)

@@ -36,6 +36,7 @@ mod args;
 mod codegen;
 mod deref;
 mod diag;
+mod edition;
 mod expand;
 mod fallback;
 mod frame;
