@@ -645,8 +645,10 @@
 //!   and stable Rust gives a proc macro no way around either: doc lints
 //!   that read a doc comment's own text (`doc_markdown` on a link's text
 //!   such as `[split_off](..)`, `doc_comment_double_space_linebreaks`),
-//!   since a doc comment passes through any attribute macro as
-//!   `#[doc = ".."]`; and, in a function with a `defer!`, some lints inside
+//!   since a doc comment comes back from an attribute macro that rewrites
+//!   the item as `#[doc = ".."]` (only a macro that returns its input
+//!   untouched keeps it a doc comment); and, in a function with a
+//!   `defer!`, some lints inside
 //!   the body (seen on real crates: `needless_return`,
 //!   `explicit_auto_deref`, `borrow_deref_ref`, `mem_replace_with_default`),
 //!   which clippy skips as macro output because the body runs in a closure
