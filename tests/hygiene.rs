@@ -251,3 +251,24 @@ mod items_named_like_generated_locals {
         assert_eq!(take(), ["loop 0", "static"]);
     }
 }
+
+/// No clippy lint at the user's tokens from what the expansion adds: `&v`
+/// of an adopted local (read through its lent-back reference), and Go's
+/// deferred function literal `defer!(defer_scope!(|| ..)())`.
+#[with_defer]
+fn adopted_borrowed_and_literal() -> usize {
+    let v = vec![1u8, 2];
+    defer!(|| log(format!("len {}", v.len())));
+    defer!(fndefer::defer_scope!(|| {
+        defer!(log("literal's own defer".to_owned()));
+        log("literal".to_owned());
+    })());
+    let r: &Vec<u8> = &v;
+    r.len() + v.len()
+}
+
+#[test]
+fn no_lints_from_adoption_or_literals() {
+    assert_eq!(adopted_borrowed_and_literal(), 4);
+    assert_eq!(take(), ["literal", "literal's own defer", "len 2"]);
+}

@@ -219,6 +219,17 @@ impl VisitMut for DerefAdopted<'_> {
         if self.rewrite_use(expr) {
             return;
         }
+        // `&n` of a local lent back as `&T` is the lent reference itself
+        // (`&*n` would be clippy's `borrow_deref_ref` at the user's `&n`).
+        if let Expr::Reference(reference) = expr
+            && reference.mutability.is_none()
+            && let Some((ident, lent)) = self.adopted_use(&reference.expr)
+            && !lent.lent_mut
+        {
+            *expr = Expr::Verbatim(quote::ToTokens::into_token_stream(ident));
+            self.rewrote = true;
+            return;
+        }
         if let Some(error) = self.mutation_of_immutable(expr) {
             *expr = Expr::Verbatim(error.to_compile_error());
             self.rewrote = true;

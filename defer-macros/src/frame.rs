@@ -135,7 +135,11 @@ pub fn assemble(
         };
 
     let full_epilogue = epilogue(layout, sites.iter());
-    let finish = if output.is_unit {
+    let finish = if output.is_unit && named.is_none() {
+        // A statement: a unit value last in the closure `defer_scope!` makes
+        // is clippy's `semicolon_if_nothing_returned` at the user's `||`.
+        quote!(#frame.finish_unit();)
+    } else if output.is_unit {
         quote!(#frame.finish_unit())
     } else if output.is_written() {
         // After a `recover()` that left no result: the zero value.

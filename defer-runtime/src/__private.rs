@@ -397,6 +397,13 @@ impl<T> Fallible for Option<T> {
 #[inline(always)]
 pub fn touch_mut<T: ?Sized>(_: &mut T) {}
 
+/// Calls a deferred function literal, `defer!(defer_scope!(|| ..)())`, at
+/// exit.
+#[inline(always)]
+pub fn call_literal<R>(literal: impl FnOnce() -> R) -> R {
+    literal()
+}
+
 /// An adopted local used as a moved value (`return n`, `let m = n`): the
 /// body holds only a reference to it, so the value is copied out, and a type
 /// that is not `Copy` gets an error saying which `defer!` holds it. `LINE`:
