@@ -731,10 +731,12 @@
 //!   it.** After `defer!(f.close())` the body uses `f` as before (Go copies
 //!   the pointer; Rust must keep `f` for the deferred call). A `Copy` value
 //!   moves out as a copy; otherwise `return f`, the body's value `f`,
-//!   `let g = f` and `x = f` are an error at that use naming the line of the
-//!   `defer!` that holds it, and passing it (`consume(f)`) is rustc's "cannot
-//!   move out of a mutable reference". Pass `&f`, clone it, or end the
-//!   deferred use first.
+//!   `let g = f`, `x = f` and, for a local without `mut`, passing it
+//!   (`consume(f)`) are an error at that use naming the line of the
+//!   `defer!` that holds it. Passing a `let mut` local is rustc's "cannot
+//!   move out of a mutable reference" (an argument may be a `&mut` the call
+//!   reborrows, so the macro leaves it to rustc). Pass `&f`, clone it, or
+//!   end the deferred use first.
 //! - **A local without `mut` is lent back as `&`.** Assigning to it or
 //!   borrowing it `&mut` after the `defer!` is an error saying to declare it
 //!   `let mut`; calling a `&mut self` method on it is rustc's "cannot borrow

@@ -84,9 +84,10 @@ fn moved_out(name: &Ident, lent_from: Span) -> Expr {
     // whole call there would make rustc suggest borrowing the call.
     let value_type = quote::quote_spanned!(name.span()=> _);
     let value = quote::quote_spanned!(name.span()=> &(*#name));
-    syn::parse_quote_spanned! {Span::mixed_site()=>
+    // Tokens, so that the rest of the walk does not read `name` again.
+    Expr::Verbatim(quote::quote_spanned! {Span::mixed_site()=>
         ::fndefer::__private::adopted_value::<#value_type, #line>(#value)
-    }
+    })
 }
 
 impl DerefAdopted<'_> {
@@ -241,6 +242,23 @@ impl VisitMut for DerefAdopted<'_> {
             && self.rewrite_moved(value)
         {
             return;
+        }
+        // An argument moves too; only a local lent back as `&T` is read this
+        // way there: one lent as `&mut` may hold a `&mut` the call reborrows.
+        let args = match expr {
+            Expr::Call(call) => Some(&mut call.args),
+            Expr::MethodCall(call) => Some(&mut call.args),
+            _ => None,
+        };
+        if let Some(args) = args {
+            for arg in args.iter_mut() {
+                if self
+                    .adopted_use(arg)
+                    .is_some_and(|(_, lent)| !lent.lent_mut)
+                {
+                    self.rewrite_moved(arg);
+                }
+            }
         }
         if let Expr::Assign(assign) = expr
             && self.rewrite_moved(&mut assign.right)

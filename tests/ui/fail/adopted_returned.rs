@@ -20,7 +20,24 @@ fn name() -> String {
     moved
 }
 
+fn consume(_: String) {}
+
+fn takes(n: u32) -> u32 {
+    n
+}
+
+// Passed by value: a `Copy` local is copied, a `String` is the same error.
+#[with_defer]
+fn passes() -> u32 {
+    let n = 3;
+    let tag = String::from("t");
+    defer!(|| println!("{n} {tag}"));
+    consume(tag);
+    takes(n)
+}
+
 fn main() {
     load();
     name();
+    passes();
 }
