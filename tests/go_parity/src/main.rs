@@ -49,6 +49,7 @@ cases! {
     exit_skips_defers => "../cases/exit_skips_defers/main.rs",
     fake_clock_timing => "../cases/fake_clock_timing/main.rs",
     file_close => "../cases/file_close/main.rs",
+    gob_catch_error => "../cases/gob_catch_error/main.rs",
     frunner_cleanup => "../cases/frunner_cleanup/main.rs",
     goroutine_closure => "../cases/goroutine_closure/main.rs",
     gosym_go12funcs => "../cases/gosym_go12funcs/main.rs",
