@@ -86,6 +86,7 @@ cases! {
     repanic => "../cases/repanic/main.rs",
     scan_do_scan => "../cases/scan_do_scan/main.rs",
     session_receivers => "../cases/session_receivers/main.rs",
+    tabwriter_handle_panic => "../cases/tabwriter_handle_panic/main.rs",
     template_safe_call => "../cases/template_safe_call/main.rs",
     timing_trace => "../cases/timing_trace/main.rs",
     transaction_rollback => "../cases/transaction_rollback/main.rs",
