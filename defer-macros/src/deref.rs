@@ -25,6 +25,7 @@ pub fn uses_in(expr: &mut Expr, adopted: &[LentLocal]) {
         rewrote: false,
         at_site: &[],
         at_let: None,
+        body_value: false,
     };
     for lent in adopted {
         rewrite.adopt(lent);
@@ -41,6 +42,9 @@ pub struct DerefAdopted<'a> {
     /// lends back, adopted where their placeholder stands.
     at_site: &'a [Vec<LentLocal>],
     at_let: Option<&'a std::collections::BTreeMap<usize, Vec<LentLocal>>>,
+    /// The next block is the body, whose last expression is its value (an
+    /// adopted local there is moved out).
+    body_value: bool,
 }
 
 /// Rewrites the body's uses of the locals its sites adopt, from each
@@ -58,22 +62,10 @@ pub fn uses_in_body(
         rewrote: false,
         at_site,
         at_let: Some(at_let),
+        body_value: false,
     };
+    rewrite.body_value = true;
     rewrite.visit_block_mut(block);
-    // The body's value: returning an adopted local moves it out.
-    if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last_mut()
-        && let Expr::Paren(paren) = tail
-        && let Expr::Unary(deref) = &*paren.expr
-        && let Expr::Path(path) = &*deref.expr
-        && let Some(ident) = path.path.get_ident()
-        && let Some(lent) = at_site
-            .iter()
-            .chain(at_let.values())
-            .flatten()
-            .find(|lent| lent.name == *ident)
-    {
-        *tail = moved_out(ident, lent.lent_from);
-    }
 }
 
 /// A use that moves an adopted value out of its slot: it must be `Copy`,
@@ -156,6 +148,18 @@ impl DerefAdopted<'_> {
             lent.lent_from,
             assigns,
         ))
+    }
+
+    /// A statement of a block; `is_value`: the body's last expression,
+    /// where an adopted local is moved out.
+    fn visit_stmt_in_block(&mut self, stmt: &mut syn::Stmt, is_value: bool) {
+        if is_value
+            && let syn::Stmt::Expr(expr, None) = stmt
+            && self.rewrite_moved(expr)
+        {
+            return;
+        }
+        self.visit_stmt_mut(stmt);
     }
 
     /// Whether tokens mention a name that is adopted here.
@@ -273,9 +277,12 @@ impl VisitMut for DerefAdopted<'_> {
 
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         use crate::analyze::{LET_PLACEHOLDER, SITE_PLACEHOLDER, placeholder_index};
+        let is_body = std::mem::take(&mut self.body_value);
         self.scopes.push();
         let stmts = std::mem::take(&mut block.stmts);
-        for mut stmt in stmts {
+        let count = stmts.len();
+        for (index, mut stmt) in stmts.into_iter().enumerate() {
+            let is_value = is_body && index + 1 == count;
             if let syn::Stmt::Expr(expr, None) = &stmt {
                 let lent = placeholder_index(expr, SITE_PLACEHOLDER)
                     .and_then(|id| self.at_site.get(id))
@@ -297,14 +304,18 @@ impl VisitMut for DerefAdopted<'_> {
                     && let Ok(parsed) =
                         syn::parse::Parser::parse2(syn::Block::parse_within, tokens.clone())
                 {
-                    for mut stmt in parsed {
-                        self.visit_stmt_mut(&mut stmt);
+                    let parsed_count = parsed.len();
+                    for (parsed_index, mut stmt) in parsed.into_iter().enumerate() {
+                        self.visit_stmt_in_block(
+                            &mut stmt,
+                            is_value && parsed_index + 1 == parsed_count,
+                        );
                         block.stmts.push(stmt);
                     }
                     continue;
                 }
             }
-            self.visit_stmt_mut(&mut stmt);
+            self.visit_stmt_in_block(&mut stmt, is_value);
             block.stmts.push(stmt);
         }
         self.scopes.pop();

@@ -36,7 +36,18 @@ fn passes() -> u32 {
     takes(n)
 }
 
+// Shadowed: the error names the `defer!` that holds the returned `s`.
+#[with_defer]
+fn shadowed() -> String {
+    let s = String::from("first");
+    defer!(|| println!("{s}"));
+    let s = String::from("second");
+    defer!(|| println!("{s}"));
+    s
+}
+
 fn main() {
+    shadowed();
     load();
     name();
     passes();
