@@ -10,7 +10,7 @@ use crate::analyze::{Exit, Lowered, NowValue, Operand, SiteInfo};
 use crate::deref;
 use crate::diag;
 use crate::imports::Names;
-use crate::plan::{FrameLayout, LentLocal, Plan, Shape, SharedLocal, SitePlan, Source};
+use crate::plan::{FrameLayout, LentLocal, Plan, Shape, SitePlan, Source};
 use crate::recover;
 use crate::scope::{private_ident, private_ident_at};
 use crate::site::{Kind, Param};
@@ -105,7 +105,11 @@ fn read_adopted_through(site: &SitePlan, now: &mut [NowValue], exit: &mut Exit) 
             NowValue::RecoverNow(_) | NowValue::MoveClosure => {}
         }
     }
-    let shared: Vec<LentLocal> = site.shares.iter().map(SharedLocal::lent).collect();
+    let shared: Vec<LentLocal> = site
+        .shares
+        .iter()
+        .map(|shared| shared.lent.clone())
+        .collect();
     match exit {
         Exit::Code { body, .. } => deref::uses_in(body, &shared),
         Exit::Call { call, args, .. } => read_at_exit(call.args.iter_mut(), args, &shared),
@@ -530,7 +534,11 @@ fn exit(
             .filter(|shared| shared.owner == owner)
             .map(|shared| {
                 let field = syn::Index::from(shared.field);
-                lend(&shared.name, shared.lent_mut, quote!(#owned.#field))
+                lend(
+                    &shared.lent.name,
+                    shared.lent.lent_mut,
+                    quote!(#owned.#field),
+                )
             });
         // The owner runs after this site (LIFO), so its slot is full.
         quote! {
@@ -553,14 +561,15 @@ fn exit(
 }
 
 /// `let mut x = &mut place;` (so `&mut x` still coerces to `&mut T`) or
-/// `let x = &place;`.
+/// `let ref x = place;`.
 fn lend(name: &syn::Ident, lent_mut: bool, place: TokenStream) -> TokenStream {
     if lent_mut {
         quote!(#[allow(unused_variables, unused_mut)] let mut #name = &mut #place;)
     } else {
-        {
-            let r = quote::quote_spanned!(name.span()=> ref);
-            quote!(#[allow(unused_variables)] let #r #name = #place;)
-        }
+        // A `ref` pattern, not `= &place`: for a `&mut self` method called on
+        // it rustc then offers no help, where it would suggest retyping the
+        // lent-back binding (`let v: &mut Vec<i32> = vec![1]`).
+        let by_ref = quote::quote_spanned!(name.span()=> ref);
+        quote!(#[allow(unused_variables)] let #by_ref #name = #place;)
     }
 }

@@ -17,12 +17,12 @@
 //!     let mut __fndefer_frame = run(&__fndefer_marker, || -> R {
 //!         let x = make();
 //!         let __fndefer_adopted = __fndefer_slot0.insert((x,));
-//!         let x = &__fndefer_adopted.0;
-//!         work(&x)
+//!         let ref x = __fndefer_adopted.0;
+//!         work(x) // the user's `work(&x)`: `x` is the lent reference
 //!     });
 //!     let __fndefer_slot0 = &mut __fndefer_slot0;
 //!     if let Some(__fndefer_value) = __fndefer_slot0.take() {
-//!         __fndefer_frame.call(|__fndefer_frame| { let (x,) = __fndefer_value; x.close(); });
+//!         __fndefer_frame.call_handler(|__fndefer_frame| { let (x,) = __fndefer_value; x.close(); });
 //!     }
 //!     __fndefer_frame.finish("f")
 //! }

@@ -154,13 +154,13 @@ impl Lowering<'_> {
 
     /// Whether `expr` is built only of borrows of places (collected), literals,
     /// constants and tuple, array, struct or variant constructors.
-    fn built_of_borrows(&self, expr: &Expr, places: &mut Vec<Expr>) -> bool {
+    fn built_of_borrows<'e>(&self, expr: &'e Expr, places: &mut Vec<&'e Expr>) -> bool {
         match expr {
             Expr::Reference(reference) => {
                 let place = &*reference.expr;
                 let is_place = syntax::is_item_place(place) || syntax::place_root(place).is_some();
                 if is_place {
-                    places.push(place.clone());
+                    places.push(place);
                 }
                 is_place
             }
@@ -244,12 +244,9 @@ impl Lowering<'_> {
         // pointer, so a value built only of borrows, constructors and
         // constants is built at exit too, and sees the final values.
         let mut places = Vec::new();
-        if !matches!(arg, Expr::Reference(_))
-            && self.built_of_borrows(arg, &mut places)
-            && !places.is_empty()
-        {
+        if self.built_of_borrows(arg, &mut places) && !places.is_empty() {
             for place in places {
-                self.capture_place(&place);
+                self.capture_place(place);
             }
             return Operand::AtExit;
         }

@@ -90,21 +90,15 @@ pub fn hoist(body: &mut syn::Block, named: &[String]) -> Vec<Stmt> {
 /// The parameter bindings that deferred code does not name, in order: they
 /// are moved into the body closure.
 pub fn moved_params(params: &[Param], analysis: &Analysis, async_fn: bool) -> Vec<syn::Ident> {
-    let mut named: Vec<String> = Vec::new();
-    for site in &analysis.sites {
-        if let Ok(lowered) = &site.outcome {
-            named.extend(lowered.params_used.iter().cloned());
-            if async_fn {
-                // An `async fn`'s parameters are its first locals.
-                named.extend(
-                    lowered
-                        .captures
-                        .iter()
-                        .filter(|capture| analysis.locals[capture.local].let_id.is_none())
-                        .map(|capture| capture.ident.to_string()),
-                );
-            }
-        }
+    let mut named: Vec<String> = params_used_by_deferred_code(analysis).cloned().collect();
+    if async_fn {
+        // An `async fn`'s parameters are its first locals.
+        named.extend(
+            lowered_sites(analysis)
+                .flat_map(|lowered| &lowered.captures)
+                .filter(|capture| analysis.locals[capture.local].let_id.is_none())
+                .map(|capture| capture.ident.to_string()),
+        );
     }
     params
         .iter()
@@ -117,11 +111,20 @@ pub fn moved_params(params: &[Param], analysis: &Analysis, async_fn: bool) -> Ve
 /// Whether a site's deferred code uses `self` (it stays outside the body
 /// closure, used in place at exit).
 pub fn deferred_code_names_self(analysis: &Analysis) -> bool {
-    analysis.sites.iter().any(|site| {
-        site.outcome
-            .as_ref()
-            .is_ok_and(|lowered| lowered.params_used.iter().any(|name| name == "self"))
-    })
+    params_used_by_deferred_code(analysis).any(|name| name == "self")
+}
+
+/// The parameters (and `self`) the sites' deferred code uses in place.
+fn params_used_by_deferred_code(analysis: &Analysis) -> impl Iterator<Item = &String> {
+    lowered_sites(analysis).flat_map(|lowered| &lowered.params_used)
+}
+
+/// The sites that lowered (the others are errors).
+fn lowered_sites(analysis: &Analysis) -> impl Iterator<Item = &crate::analyze::Lowered> {
+    analysis
+        .sites
+        .iter()
+        .filter_map(|site| site.outcome.as_ref().ok())
 }
 
 /// `let (mut buf, n) = (buf, n);` for the moved parameters, each binding

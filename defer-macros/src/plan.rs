@@ -87,23 +87,9 @@ pub struct AdoptedLocal {
 
 /// A local an earlier site adopted, borrowed from that site's slot at exit.
 pub struct SharedLocal {
-    pub name: Ident,
+    pub lent: LentLocal,
     pub owner: usize,
     pub field: usize,
-    pub lent_mut: bool,
-    pub lent_from: Span,
-    pub decl: Ident,
-}
-
-impl SharedLocal {
-    pub fn lent(&self) -> LentLocal {
-        LentLocal {
-            name: self.name.clone(),
-            lent_mut: self.lent_mut,
-            lent_from: self.lent_from,
-            decl: self.decl.clone(),
-        }
-    }
 }
 
 /// A name that code after an adoption reads through the lent-back reference.
@@ -252,14 +238,20 @@ fn plan_site(
             .and_then(|list| list.iter().rev().find(|a| site.scopes.contains(&a.scope)));
         match visible {
             Some(adoption) => {
-                if !site_plan.shares.iter().any(|s| s.name == capture.ident) {
+                if !site_plan
+                    .shares
+                    .iter()
+                    .any(|s| s.lent.name == capture.ident)
+                {
                     site_plan.shares.push(SharedLocal {
-                        name: capture.ident.clone(),
+                        lent: LentLocal {
+                            name: capture.ident.clone(),
+                            lent_mut: adoption.lent_mut,
+                            lent_from: adoption.lent_from,
+                            decl: analysis.locals[capture.local].decl.clone(),
+                        },
                         owner: adoption.owner,
                         field: adoption.field,
-                        lent_mut: adoption.lent_mut,
-                        lent_from: adoption.lent_from,
-                        decl: analysis.locals[capture.local].decl.clone(),
                     });
                 }
             }
