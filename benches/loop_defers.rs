@@ -14,35 +14,7 @@ use std::hint::black_box;
 use common::{BoxStack, bump};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use fndefer::{defer, with_defer};
-
-#[with_defer(allow(loop))]
-#[inline(never)]
-fn fndefer_loop(c: &Cell<u64>, n: u64) {
-    for i in 0..n {
-        defer!(bump(c, i));
-    }
-}
-
-#[inline(never)]
-fn vec_box_dyn(c: &Cell<u64>, n: u64) {
-    let mut d = BoxStack::new();
-    for i in 0..n {
-        d.push(move || bump(c, i));
-    }
-}
-
-/// The floor: the arguments pushed on a `Vec` and the calls made LIFO by hand
-/// (no panic safety).
-#[inline(never)]
-fn vec_tuples(c: &Cell<u64>, n: u64) {
-    let mut args: Vec<(u64,)> = Vec::new();
-    for i in 0..n {
-        args.push((i,));
-    }
-    while let Some((i,)) = args.pop() {
-        bump(c, i);
-    }
-}
+include!("common/loop_defers_fns.rs");
 
 type Variant = fn(&Cell<u64>, u64);
 

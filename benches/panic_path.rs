@@ -14,25 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use common::bump;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use fndefer::{defer, with_defer};
-
-#[with_defer]
-#[inline(never)]
-fn fndefer_frame(c: &Cell<u64>, depth: u32) -> u64 {
-    defer!(bump(c, 1));
-    if black_box(depth) <= 1 {
-        panic!("boom");
-    }
-    fndefer_frame(c, depth - 1) + 1
-}
-
-#[inline(never)]
-fn scopeguard_frame(c: &Cell<u64>, depth: u32) -> u64 {
-    scopeguard::defer!(bump(c, 1));
-    if black_box(depth) <= 1 {
-        panic!("boom");
-    }
-    scopeguard_frame(c, depth - 1) + 1
-}
+include!("common/panic_path_fns.rs");
 
 type Variant = fn(&Cell<u64>, u32) -> u64;
 

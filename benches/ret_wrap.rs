@@ -8,52 +8,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use fndefer::{defer, with_defer};
-
-/// An error that costs nothing to build, so the bench times the control flow
-/// and not an allocator (the Go twin uses preallocated error values).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Error {
-    code: u32,
-    wrapped: bool,
-}
-
-#[inline(never)]
-fn step(x: u64) -> Result<u64, Error> {
-    if black_box(x) == 0 {
-        Err(Error {
-            code: 7,
-            wrapped: false,
-        })
-    } else {
-        Ok(x.wrapping_mul(3))
-    }
-}
-
-#[inline(never)]
-fn wrap(e: Error) -> Error {
-    Error {
-        code: black_box(e.code),
-        wrapped: true,
-    }
-}
-
-#[with_defer]
-#[inline(never)]
-fn fndefer_ret(x: u64) -> Result<u64, Error> {
-    defer!(|ret| {
-        if let Some(Err(e)) = ret {
-            *e = wrap(*e);
-        }
-    });
-    let y = step(x)?;
-    Ok(y + 1)
-}
-
-#[inline(never)]
-fn hand_map_err(x: u64) -> Result<u64, Error> {
-    let y = step(x).map_err(wrap)?;
-    Ok(y + 1)
-}
+include!("common/ret_wrap_fns.rs");
 
 type Variant = fn(u64) -> Result<u64, Error>;
 

@@ -17,38 +17,9 @@ use common::{BoxStack, bump};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use fndefer::{defer, with_defer};
 
-// ---- 1 defer ----------------------------------------------------------------
+include!("common/static_frame_fns.rs");
 
-#[with_defer]
-#[inline(never)]
-fn fndefer_1(c: &Cell<u64>, x: u64) -> u64 {
-    defer!(bump(c, x));
-    if black_box(x) & 1 == 0 {
-        return x / 2;
-    }
-    x * 3 + 1
-}
-
-#[inline(never)]
-fn hand_1(c: &Cell<u64>, x: u64) -> u64 {
-    if black_box(x) & 1 == 0 {
-        let r = x / 2;
-        bump(c, x);
-        return r;
-    }
-    let r = x * 3 + 1;
-    bump(c, x);
-    r
-}
-
-#[inline(never)]
-fn scopeguard_1(c: &Cell<u64>, x: u64) -> u64 {
-    scopeguard::defer!(bump(c, x));
-    if black_box(x) & 1 == 0 {
-        return x / 2;
-    }
-    x * 3 + 1
-}
+// `Vec<Box<dyn FnOnce()>>`: this bench only.
 
 #[inline(never)]
 fn boxed_1(c: &Cell<u64>, x: u64) -> u64 {
@@ -60,109 +31,11 @@ fn boxed_1(c: &Cell<u64>, x: u64) -> u64 {
     x * 3 + 1
 }
 
-// ---- 2 defers ---------------------------------------------------------------
-
-#[with_defer]
-#[inline(never)]
-fn fndefer_2(c: &Cell<u64>, x: u64) -> u64 {
-    defer!(bump(c, x));
-    defer!(bump(c, x + 1));
-    if black_box(x) & 1 == 0 {
-        return x / 2;
-    }
-    x * 3 + 1
-}
-
-#[inline(never)]
-fn hand_2(c: &Cell<u64>, x: u64) -> u64 {
-    if black_box(x) & 1 == 0 {
-        let r = x / 2;
-        bump(c, x + 1);
-        bump(c, x);
-        return r;
-    }
-    let r = x * 3 + 1;
-    bump(c, x + 1);
-    bump(c, x);
-    r
-}
-
-#[inline(never)]
-fn scopeguard_2(c: &Cell<u64>, x: u64) -> u64 {
-    scopeguard::defer!(bump(c, x));
-    scopeguard::defer!(bump(c, x + 1));
-    if black_box(x) & 1 == 0 {
-        return x / 2;
-    }
-    x * 3 + 1
-}
-
 #[inline(never)]
 fn boxed_2(c: &Cell<u64>, x: u64) -> u64 {
     let mut d = BoxStack::new();
     d.push(move || bump(c, x));
     d.push(move || bump(c, x + 1));
-    if black_box(x) & 1 == 0 {
-        return x / 2;
-    }
-    x * 3 + 1
-}
-
-// ---- 8 defers ---------------------------------------------------------------
-
-#[with_defer]
-#[inline(never)]
-fn fndefer_8(c: &Cell<u64>, x: u64) -> u64 {
-    defer!(bump(c, x));
-    defer!(bump(c, x + 1));
-    defer!(bump(c, x + 2));
-    defer!(bump(c, x + 3));
-    defer!(bump(c, x + 4));
-    defer!(bump(c, x + 5));
-    defer!(bump(c, x + 6));
-    defer!(bump(c, x + 7));
-    if black_box(x) & 1 == 0 {
-        return x / 2;
-    }
-    x * 3 + 1
-}
-
-#[inline(never)]
-fn hand_8(c: &Cell<u64>, x: u64) -> u64 {
-    if black_box(x) & 1 == 0 {
-        let r = x / 2;
-        bump(c, x + 7);
-        bump(c, x + 6);
-        bump(c, x + 5);
-        bump(c, x + 4);
-        bump(c, x + 3);
-        bump(c, x + 2);
-        bump(c, x + 1);
-        bump(c, x);
-        return r;
-    }
-    let r = x * 3 + 1;
-    bump(c, x + 7);
-    bump(c, x + 6);
-    bump(c, x + 5);
-    bump(c, x + 4);
-    bump(c, x + 3);
-    bump(c, x + 2);
-    bump(c, x + 1);
-    bump(c, x);
-    r
-}
-
-#[inline(never)]
-fn scopeguard_8(c: &Cell<u64>, x: u64) -> u64 {
-    scopeguard::defer!(bump(c, x));
-    scopeguard::defer!(bump(c, x + 1));
-    scopeguard::defer!(bump(c, x + 2));
-    scopeguard::defer!(bump(c, x + 3));
-    scopeguard::defer!(bump(c, x + 4));
-    scopeguard::defer!(bump(c, x + 5));
-    scopeguard::defer!(bump(c, x + 6));
-    scopeguard::defer!(bump(c, x + 7));
     if black_box(x) & 1 == 0 {
         return x / 2;
     }
