@@ -154,12 +154,13 @@ table(head, rows)
 print("### `|ret|` error wrapping (instructions per call)\n")
 head, rows = ["path"], []
 for p in profiles:
-    head += [f"map_err ({p})", f"fndefer ({p})", f"fndefer / map_err ({p})"]
+    head += [f"map_err ({p})", f"result slot by hand ({p})", f"fndefer ({p})",
+             f"fndefer / map_err ({p})", f"fndefer / slot ({p})"]
 for path in ("ok", "err"):
     row = [path]
     for p in profiles:
-        m, fd = g(p, f"ret/map_err/{path}"), g(p, f"ret/fndefer/{path}")
-        row += [f(m), f(fd), r(fd, m)]
+        m, sl, fd = (g(p, f"ret/{v}/{path}") for v in ("map_err", "result_slot", "fndefer"))
+        row += [f(m), f(sl), f(fd), r(fd, m), r(fd, sl)]
     rows.append(row)
 table(head, rows)
 

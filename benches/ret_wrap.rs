@@ -14,7 +14,11 @@ type Variant = fn(u64) -> Result<u64, Error>;
 
 fn ret_wrap(c: &mut Criterion) {
     let mut group = c.benchmark_group("ret_wrap");
-    let variants: [(&str, Variant); 2] = [("map_err", hand_map_err), ("fndefer", fndefer_ret)];
+    let variants: [(&str, Variant); 3] = [
+        ("map_err", hand_map_err),
+        ("result_slot", hand_result_slot),
+        ("fndefer", fndefer_ret),
+    ];
     for (path, x) in [("ok", 5u64), ("err", 0)] {
         for (name, f) in variants {
             assert_eq!(f(x).is_err(), x == 0);

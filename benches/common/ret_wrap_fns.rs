@@ -48,3 +48,23 @@ fn hand_map_err(x: u64) -> Result<u64, Error> {
     let y = step(x).map_err(wrap)?;
     Ok(y + 1)
 }
+
+/// What a `|ret|` defer asks of the compiler, written by hand: the body's
+/// result in an `Option` slot that the cleanup changes through a `&mut`
+/// before it is returned. The floor for `defer!(|ret| ..)`'s shape, beside
+/// `map_err`'s (which returns each path's value where it is made).
+#[inline(never)]
+fn hand_result_slot(x: u64) -> Result<u64, Error> {
+    let body = || -> Result<u64, Error> {
+        let y = step(x)?;
+        Ok(y + 1)
+    };
+    let mut ret = Some(body());
+    if let Some(Err(e)) = &mut ret {
+        *e = wrap(*e);
+    }
+    match ret {
+        Some(value) => value,
+        None => unreachable!("the body returned"),
+    }
+}

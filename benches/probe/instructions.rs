@@ -119,7 +119,11 @@ fn cases() -> Vec<(String, Case)> {
         }
     }
     for (path, x) in [("ok", 5u64), ("err", 0)] {
-        let rets: [(&str, Ret); 2] = [("map_err", hand_map_err), ("fndefer", fndefer_ret)];
+        let rets: [(&str, Ret); 3] = [
+            ("map_err", hand_map_err),
+            ("result_slot", hand_result_slot),
+            ("fndefer", fndefer_ret),
+        ];
         for (name, f) in rets {
             v.push((format!("ret/{name}/{path}"), Case::Ret(f, x)));
         }
