@@ -218,9 +218,10 @@
 //! a `Copy` value, `&mut x`, method calls, fields, macro arguments — as do a
 //! later `defer!`'s arguments and the code of a later `defer!` that names it
 //! too. Moving a non-`Copy` adopted value out (`consume(x)`, returning it)
-//! is rustc's "cannot move out of a mutable reference" at that use: the
-//! deferred code still needs it; clone it or pass `&x`. The deferred code
-//! that adopted it sees the final state and owns the value.
+//! is an error at that use naming the `defer!` that holds it: the deferred
+//! code still needs it; clone it or pass `&x`. A `&mut` the local holds is
+//! reborrowed by a call it is passed to, as without the `defer!`. The
+//! deferred code that adopted it sees the final state and owns the value.
 //!
 //! ```
 //! use fndefer::{defer, with_defer};
@@ -730,13 +731,14 @@
 //! - **An adopted local cannot be moved out while deferred code needs
 //!   it.** After `defer!(f.close())` the body uses `f` as before (Go copies
 //!   the pointer; Rust must keep `f` for the deferred call). A `Copy` value
-//!   moves out as a copy; otherwise `return f`, the body's value `f`,
-//!   `let g = f`, `x = f` and, for a local without `mut`, passing it
-//!   (`consume(f)`) are an error at that use naming the line of the
-//!   `defer!` that holds it. Passing a `let mut` local is rustc's "cannot
-//!   move out of a mutable reference" (an argument may be a `&mut` the call
-//!   reborrows, so the macro leaves it to rustc). Pass `&f`, clone it, or
-//!   end the deferred use first.
+//!   moves out as a copy, and a `&mut` the local holds is reborrowed by a
+//!   call (`write_to(out)`, as without the attribute); otherwise `return
+//!   f`, the body's value `f`, `let g = f`, `x = f` and passing it to a
+//!   function or method (`consume(f)`) are an error at that use naming the
+//!   line of the `defer!` that holds it. A method that takes `self` by value
+//!   (`f.into_inner()`) is rustc's "cannot move out of `*f`", since which
+//!   receivers move is known only to the type checker. Pass `&f`, clone it,
+//!   or end the deferred use first.
 //! - **A local without `mut` is lent back as `&`.** Assigning to it or
 //!   borrowing it `&mut` after the `defer!` is an error saying to declare it
 //!   `let mut`; calling a `&mut self` method on it is rustc's "cannot borrow

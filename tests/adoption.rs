@@ -599,3 +599,42 @@ fn adopted_copy_values_moved_out_keep_their_meaning() {
     assert_eq!(copy_values_moved_out(false), 24);
     assert_eq!(take(), ["deferred n=24"]);
 }
+
+fn push_twice(v: &mut Vec<u32>, x: u32) {
+    v.push(x);
+    v.push(x);
+}
+
+fn write_tag(w: &mut dyn std::fmt::Write, tag: &str) {
+    let _ = w.write_str(tag);
+}
+
+/// Adopted `let mut` locals passed to calls: a `&mut` the local holds is
+/// reborrowed by each call, as without the `defer!` (so it can be passed
+/// again and reassigned), and a `Copy` value is copied.
+#[with_defer]
+fn mut_locals_passed(into: &mut Vec<u32>, spare: &'static mut Vec<u32>, out: &mut String) -> u32 {
+    let mut count = 1;
+    let mut target: &mut Vec<u32> = into;
+    let mut sink: &mut dyn std::fmt::Write = out;
+    defer!(|| log(format!("count={count} target={target:?}")));
+    defer!(|| write_tag(sink, "|exit"));
+    push_twice(target, count);
+    count += 1;
+    push_twice(target, count);
+    write_tag(sink, "body");
+    target = spare;
+    push_twice(target, count);
+    std::convert::identity(count)
+}
+
+#[test]
+fn adopted_mut_locals_passed_to_calls_are_reborrowed_or_copied() {
+    let mut into = Vec::new();
+    let mut out = String::new();
+    let spare = Box::leak(Box::new(vec![9]));
+    assert_eq!(mut_locals_passed(&mut into, spare, &mut out), 2);
+    assert_eq!(into, [1, 1, 2, 2]);
+    assert_eq!(out, "body|exit");
+    assert_eq!(take(), ["count=2 target=[9, 2, 2]"]);
+}

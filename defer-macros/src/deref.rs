@@ -82,6 +82,22 @@ fn moved_out(name: &Ident, lent_from: Span) -> Expr {
     })
 }
 
+/// A call argument naming a local lent back as `&mut T`: reborrowed if `T`
+/// is a `&mut` (as the call did before the `defer!`), else copied out like
+/// [`moved_out`] (runtime `AdoptedArg` picks which).
+fn passed_mut(name: &Ident, lent_from: Span) -> Expr {
+    let line = proc_macro2::Literal::usize_unsuffixed(diag::line_of(lent_from));
+    let value_type = quote::quote_spanned!(name.span()=> _);
+    let read = quote::quote_spanned!(name.span()=> adopted_arg);
+    let place = quote::quote_spanned!(name.span()=> &mut *#name);
+    Expr::Verbatim(quote::quote_spanned! {Span::mixed_site()=>
+        {
+            use ::fndefer::__private::adopted_arg::{ViaCopy as _, ViaReborrow as _};
+            ::fndefer::__private::AdoptedArg::<#value_type, #line>(#place).#read()
+        }
+    })
+}
+
 impl DerefAdopted<'_> {
     /// From here on in the current scope, `lent` is an adopted local.
     fn adopt(&mut self, lent: &LentLocal) {
@@ -247,8 +263,7 @@ impl VisitMut for DerefAdopted<'_> {
         {
             return;
         }
-        // An argument moves too; only a local lent back as `&T` is read this
-        // way there: one lent as `&mut` may hold a `&mut` the call reborrows.
+        // An argument moves too, unless it is a `&mut` the call reborrows.
         let args = match expr {
             Expr::Call(call) => Some(&mut call.args),
             Expr::MethodCall(call) => Some(&mut call.args),
@@ -256,11 +271,15 @@ impl VisitMut for DerefAdopted<'_> {
         };
         if let Some(args) = args {
             for arg in args.iter_mut() {
-                if self
-                    .adopted_use(arg)
-                    .is_some_and(|(_, lent)| !lent.lent_mut)
-                {
-                    self.rewrite_moved(arg);
+                match self.adopted_use(arg) {
+                    Some((ident, lent)) if lent.lent_mut => {
+                        *arg = passed_mut(&ident, lent.lent_from);
+                        self.rewrote = true;
+                    }
+                    Some(_) => {
+                        self.rewrite_moved(arg);
+                    }
+                    None => {}
                 }
             }
         }

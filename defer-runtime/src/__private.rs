@@ -431,6 +431,45 @@ pub trait AdoptedValue<const LINE: usize>: Copy {}
 #[diagnostic::do_not_recommend]
 impl<T: Copy, const LINE: usize> AdoptedValue<LINE> for T {}
 
+/// An adopted `let mut` local passed to a call (`consume(file)`, `f(n)`):
+/// lent back as `&mut T`, it is read by [`adopted_arg::ViaReborrow`] if `T`
+/// is itself a `&mut` (the call reborrows it, as it did before the
+/// `defer!`), else by [`adopted_arg::ViaCopy`], which copies a `Copy` value
+/// and gives any other type [`AdoptedValue`]'s error. Method resolution picks
+/// between the two (by-value receiver first, then by reference).
+pub struct AdoptedArg<'a, T: ?Sized, const LINE: usize>(pub &'a mut T);
+
+pub mod adopted_arg {
+    use super::{AdoptedArg, AdoptedValue};
+
+    pub trait ViaReborrow<'a, X: ?Sized> {
+        fn adopted_arg(self) -> &'a mut X;
+    }
+
+    impl<'a, X: ?Sized, const LINE: usize> ViaReborrow<'a, X> for AdoptedArg<'a, &mut X, LINE> {
+        #[inline(always)]
+        fn adopted_arg(self) -> &'a mut X {
+            self.0
+        }
+    }
+
+    pub trait ViaCopy<T, const LINE: usize> {
+        fn adopted_arg(&self) -> T
+        where
+            T: AdoptedValue<LINE>;
+    }
+
+    impl<T, const LINE: usize> ViaCopy<T, LINE> for AdoptedArg<'_, T, LINE> {
+        #[inline(always)]
+        fn adopted_arg(&self) -> T
+        where
+            T: AdoptedValue<LINE>,
+        {
+            *self.0
+        }
+    }
+}
+
 /// Types an `async fn`'s body so `?` and `return` inside it convert to the
 /// function's result type.
 #[inline(always)]

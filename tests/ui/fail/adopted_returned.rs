@@ -46,7 +46,18 @@ fn shadowed() -> String {
     s
 }
 
+// A `let mut` local passed by value: the same error (a `&mut` it held
+// would be reborrowed instead).
+#[with_defer]
+fn passes_mut() {
+    let mut name = String::from("a");
+    defer!(|| println!("{name}"));
+    name.push('!');
+    consume(name);
+}
+
 fn main() {
+    passes_mut();
     shadowed();
     load();
     name();
