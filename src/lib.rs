@@ -341,8 +341,9 @@
 //! only when the function is panicking.
 //! After a recover the function returns `ret`. Go's type switch on the
 //! recovered value is `p.downcast_ref::<T>()` for a `std::panic::panic_any(value)`
-//! payload, and `p.message()` for `panic!("..")` text; `p.resume()` panics
-//! again with the same payload.
+//! payload (`p.downcast_mut::<T>()` to change it before `p.resume()`,
+//! `p.downcast::<T>()` to keep it), and `p.message()` for `panic!("..")`
+//! text; `p.resume()` panics again with the same payload.
 //!
 //! ```
 //! use fndefer::{defer, recover, with_defer, Panic};

@@ -31,6 +31,19 @@ impl Panic {
         self.payload.downcast_ref::<T>()
     }
 
+    /// The payload, mutably, when it has type `T`: Go's `e.(*SyntaxError)`,
+    /// through which a handler changes the value before it re-panics with
+    /// [`Panic::resume`].
+    pub fn downcast_mut<T: Any>(&mut self) -> Option<&mut T> {
+        self.payload.downcast_mut::<T>()
+    }
+
+    /// The payload by value when it has type `T` (Go's `err = e.(*MyError)`
+    /// keeps the value), else the panic back, to resume it.
+    pub fn downcast<T: Any>(self) -> Result<Box<T>, Panic> {
+        self.payload.downcast::<T>().map_err(Panic::from_payload)
+    }
+
     /// Gives the payload back, e.g. to hand it to `std::panic::resume_unwind`.
     pub fn into_payload(self) -> Box<dyn Any + Send + 'static> {
         self.payload

@@ -33,6 +33,7 @@ macro_rules! cases {
 cases! {
     aborted_panic => "../cases/aborted_panic/main.rs",
     args_eval => "../cases/args_eval/main.rs",
+    build_constraint_parse => "../cases/build_constraint_parse/main.rs",
     cache_mutex => "../cases/cache_mutex/main.rs",
     callers_double_panic => "../cases/callers_double_panic/main.rs",
     closure_counter => "../cases/closure_counter/main.rs",
