@@ -635,6 +635,8 @@
 //!   parameters are dropped when the body ends, last declared first — as
 //!   Rust drops them — *before* the deferred calls run. A parameter that
 //!   deferred code names stays alive until after the deferred calls.
+//!   (That move is a use clippy counts: `needless_pass_by_value` no longer
+//!   fires on a function with a `defer!`.)
 //! - **A returned closure keeps its signature**: in
 //!   `fn f(t: Vec<u64>) -> impl Fn(&usize) -> u64 { move |&i| t[i] }` the
 //!   closure gets the argument types the return type gives it.

@@ -41,8 +41,14 @@ declare -A FLAGS=(
   [smallvec=1.16.6]="--features write,const_new,drain_keep_rest"  # unsafe-heavy, #[inline], panics, drop order tests
   [arrayvec=0.7.8]="--features std,serde" # unsafe, const fn, drop-order tests, #[track_caller]
   [scopeguard=1.2.0]=""                   # defines its own `defer!`; edition 2015
+  # Added later as held-out crates (first run with the macro as it was):
+  [shlex=1.3.0]=""                        # byte-slice state machines, by-value enum params
+  [slab=0.4.9]=""                         # cfg_attr(.., track_caller), Index/IndexMut impls, iterators
+  [strsim=0.11.1]=""                      # generic iterator algorithms, Result-returning fns
+  [percent-encoding=2.3.1]=""             # no_std + extern crate std, Cow returns, const fns
 )
-ORDER=(semver=1.0.28 bytes=1.12.2 either=1.19.0 smallvec=1.16.6 arrayvec=0.7.8 scopeguard=1.2.0)
+ORDER=(semver=1.0.28 bytes=1.12.2 either=1.19.0 smallvec=1.16.6 arrayvec=0.7.8 scopeguard=1.2.0
+       shlex=1.3.0 slab=0.4.9 strsim=0.11.1 percent-encoding=2.3.1)
 TARGETS="--lib --tests --examples"   # benches of several need nightly
 # pedantic too: more user warnings that must neither appear nor vanish
 # (--cap-lints warn: clippy's deny-by-default lints fail some suites' tests as published)

@@ -110,8 +110,14 @@ impl<'a> Annotator<'a> {
             return;
         }
         // Not transparent on stable Rust (the body runs in a closure, which
-        // cannot be #[track_caller]): fndefer warns `track_caller` instead.
-        if self.mode != Mode::AttrOnly && attrs.iter().any(|a| a.path().is_ident("track_caller")) {
+        // cannot be #[track_caller]): fndefer warns `track_caller` instead,
+        // for `#[cfg_attr(.., track_caller)]` too.
+        let track_caller = |a: &syn::Attribute| {
+            a.path().is_ident("track_caller")
+                || matches!(&a.meta, syn::Meta::List(list) if list.path.is_ident("cfg_attr")
+                    && list.tokens.clone().into_iter().any(|t| mentions(&t, "track_caller")))
+        };
+        if self.mode != Mode::AttrOnly && attrs.iter().any(track_caller) {
             self.counts.skip_track_caller += 1;
             return;
         }
@@ -488,5 +494,14 @@ mod tests {
         assert_eq!(std_of(&syn::parse_file("#![no_std]\nfn a() {}").unwrap()), Std::NoStd);
         assert_eq!(std_of(&syn::parse_file("#![no_std]\n#[cfg(feature = \"std\")]\nextern crate std;").unwrap()), Std::NoStdWithExternStd);
         assert_eq!(std_of(&syn::parse_file("#![cfg_attr(not(feature = \"std\"), no_std)]").unwrap()), Std::ConditionalNoStd);
+    }
+}
+
+/// Whether a token tree is, or contains, the identifier `name`.
+fn mentions(tree: &proc_macro2::TokenTree, name: &str) -> bool {
+    match tree {
+        proc_macro2::TokenTree::Ident(ident) => ident == name,
+        proc_macro2::TokenTree::Group(group) => group.stream().into_iter().any(|t| mentions(&t, name)),
+        _ => false,
     }
 }
