@@ -21,3 +21,21 @@ fn scopeguard_frame(c: &Cell<u64>, depth: u32) -> u64 {
     }
     scopeguard_frame(c, depth - 1) + 1
 }
+
+/// The floor for any `recover()`: the body's panic caught in every frame (a
+/// deferred call may stop it), the cleanup run, the panic resumed — written
+/// by hand with `catch_unwind`, as fndefer must do it.
+#[inline(never)]
+fn catch_frame(c: &Cell<u64>, depth: u32) -> u64 {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if black_box(depth) <= 1 {
+            panic!("boom");
+        }
+        catch_frame(c, depth - 1) + 1
+    }));
+    bump(c, 1);
+    match result {
+        Ok(value) => value,
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}

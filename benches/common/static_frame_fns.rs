@@ -73,6 +73,35 @@ fn scopeguard_2(c: &Cell<u64>, x: u64) -> u64 {
     x * 3 + 1
 }
 
+/// The floor for fndefer's semantics, written by hand: the body under
+/// `catch_unwind` (a deferred call may `recover()` its panic) and each
+/// cleanup under its own (a panic there replaces the one in flight and the
+/// rest still run), then the last panic resumed.
+#[inline(never)]
+fn catch_2(c: &Cell<u64>, x: u64) -> u64 {
+    use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+    let (value, mut panic) = match catch_unwind(|| {
+        if black_box(x) & 1 == 0 {
+            return x / 2;
+        }
+        x * 3 + 1
+    }) {
+        Ok(value) => (Some(value), None),
+        Err(payload) => (None, Some(payload)),
+    };
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| bump(c, x + 1))) {
+        panic = Some(payload);
+    }
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| bump(c, x))) {
+        panic = Some(payload);
+    }
+    match (value, panic) {
+        (_, Some(payload)) => resume_unwind(payload),
+        (Some(value), None) => value,
+        (None, None) => unreachable!("the body returned or panicked"),
+    }
+}
+
 // ---- 8 defers ---------------------------------------------------------------
 
 #[with_defer]

@@ -108,6 +108,7 @@ fn cases() -> Vec<(String, Case)> {
             v.push((format!("static/{name}/{n}"), Case::Static(f)));
         }
     }
+    v.push(("static/catch_floor/2".into(), Case::Static(catch_2)));
     for n in [10u64, 100, 1000] {
         let loops: [(&str, Loop); 3] = [
             ("vec_tuples", vec_tuples),
@@ -129,9 +130,10 @@ fn cases() -> Vec<(String, Case)> {
         }
     }
     for depth in [1u32, 10] {
-        let panics: [(&str, Panicking); 3] = [
+        let panics: [(&str, Panicking); 4] = [
             ("drop_guard", drop_frame),
             ("scopeguard", scopeguard_frame),
+            ("catch_floor", catch_frame),
             ("fndefer", fndefer_frame),
         ];
         for (name, f) in panics {

@@ -70,6 +70,23 @@ fn hand_static(c: &Cell<u64>, depth: u32) -> u64 {
     r
 }
 
+/// The floor for `recover()` semantics: the body under `catch_unwind` by
+/// hand, the cleanup after it.
+#[inline(never)]
+fn catch_static(c: &Cell<u64>, depth: u32) -> u64 {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if black_box(depth) == 0 {
+            return leaf(c);
+        }
+        catch_static(c, depth - 1) + 1
+    }));
+    bump(c, 1);
+    match result {
+        Ok(value) => value,
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
 #[inline(never)]
 fn scopeguard_static(c: &Cell<u64>, depth: u32) -> u64 {
     scopeguard::defer!(bump(c, 1));
@@ -181,6 +198,7 @@ fn functions() -> Vec<(&'static str, &'static str, Recursion)> {
     vec![
         ("static, 1 defer!(call)", "hand_written", hand_static),
         ("static, 1 defer!(call)", "scopeguard", scopeguard_static),
+        ("static, 1 defer!(call)", "catch_unwind by hand (floor)", catch_static),
         ("static, 1 defer!(call)", "fndefer", fndefer_static),
         ("`|ret|` defer", "hand_written", |c, d| hand_ret(c, d).unwrap_or(0)),
         ("`|ret|` defer", "fndefer", |c, d| fndefer_ret(c, d).unwrap_or(0)),
