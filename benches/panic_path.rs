@@ -22,8 +22,11 @@ fn panic_path(c: &mut Criterion) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let mut group = c.benchmark_group("panic_path");
-    let variants: [(&str, Variant); 2] =
-        [("scopeguard", scopeguard_frame), ("fndefer", fndefer_frame)];
+    let variants: [(&str, Variant); 3] = [
+        ("scopeguard", scopeguard_frame),
+        ("catch_floor", catch_frame),
+        ("fndefer", fndefer_frame),
+    ];
     for depth in [1u32, 10] {
         for (name, f) in variants {
             let counter = Cell::new(0u64);
