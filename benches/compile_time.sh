@@ -8,6 +8,8 @@
 #   scopeguard  scopeguard guards, a port of each shape
 #   tracing     `without` + #[tracing::instrument(skip_all)] (an attribute
 #               macro everybody uses, for scale)
+#   catch       `scopeguard` with each body under one catch_unwind by hand:
+#               the floor of what fndefer's semantics add to scopeguard
 #   with        #[with_defer] + defer! (fndefer)
 # Dependencies are built first; then only the generated crate is rebuilt
 # (best of REPS, non-incremental, the variants interleaved within each
@@ -25,7 +27,7 @@
 #
 # usage: benches/compile_time.sh [N]
 #   REPS=3                 repetitions (best of)
-#   VARIANTS="without scopeguard tracing with"   which crates (any subset)
+#   VARIANTS="without scopeguard tracing catch with"   which crates (any subset)
 #   SHAPES="0 1 2 3"       which function shapes (see gen_compile_crate.sh)
 #   FNDEFER_DIR=<repo>     the fndefer checkout the crates depend on
 #   NO_TIME_PASSES=1       skip the -Z time-passes part
@@ -37,7 +39,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 n=${1:-1000}
 reps=${REPS:-3}
-read -r -a variants <<<"${VARIANTS:-without scopeguard tracing with}"
+read -r -a variants <<<"${VARIANTS:-without scopeguard tracing catch with}"
 fndefer=${FNDEFER_DIR:-$root}
 target=${CARGO_TARGET_DIR:-$root/target}
 case $target in /*) ;; *) target=$root/$target ;; esac
@@ -131,15 +133,15 @@ side_by_side() { # title, array name (secs or cpu)
         head+=" $mode (s) |"
         rule+="---|"
     done
-    head+=" with / scopeguard | with / without | with − scopeguard per fn |"
-    rule+="---|---|---|"
+    head+=" with / scopeguard | catch / scopeguard (floor) | with / without | with − scopeguard per fn |"
+    rule+="---|---|---|---|"
     echo "$head"
     echo "$rule"
     for cmd in "${cmds[@]}"; do
         local row="| cargo $cmd |"
         for mode in "${variants[@]}"; do row+=" ${tab[$mode,$cmd]} |"; done
-        local w=${tab[with,$cmd]:-} sg=${tab[scopeguard,$cmd]:-} wo=${tab[without,$cmd]:-}
-        row+=" $(ratio "$w" "$sg") | $(ratio "$w" "$wo") |"
+        local w=${tab[with,$cmd]:-} sg=${tab[scopeguard,$cmd]:-} wo=${tab[without,$cmd]:-} ca=${tab[catch,$cmd]:-}
+        row+=" $(ratio "$w" "$sg") | $(ratio "$ca" "$sg") | $(ratio "$w" "$wo") |"
         if [ -n "$w" ] && [ -n "$sg" ]; then
             row+=" $(printf '%.0f µs' "$(echo "($w - $sg) * 1000000 / $n" | bc -l)") |"
         else

@@ -7,6 +7,10 @@
 #   scopeguard  scopeguard guards (`guard(args, |args| ..)` / `defer!`)
 #   tracing     `without` plus #[tracing::instrument(skip_all)] on each
 #               function (a well-known attribute macro, for scale)
+#   catch       `scopeguard` with each function's body under one
+#               `catch_unwind` by hand: the least that fndefer's semantics
+#               (a deferred call may `recover()` the body's panic) add to
+#               scopeguard's code, the floor for its compile time
 #
 # usage: gen_compile_crate.sh <with|without|scopeguard|tracing> <out dir> <fndefer path> [N]
 #   SHAPES="0 1 2 3"  which of the four shapes to cycle through (default all;
@@ -14,8 +18,11 @@
 #                     what one shape costs)
 set -euo pipefail
 mode=$1 out=$2 fndefer=$3 n=${4:-1000}
+# `catch` is `scopeguard`'s functions, each body wrapped (below).
+shape_mode=$mode
+[ "$mode" = catch ] && shape_mode=scopeguard
 read -r -a shapes <<<"${SHAPES:-0 1 2 3}"
-case $mode in with | without | scopeguard | tracing) ;; *)
+case $mode in with | without | scopeguard | tracing | catch) ;; *)
     echo "gen_compile_crate.sh: unknown variant $mode" >&2
     exit 2
     ;;
@@ -32,7 +39,7 @@ mkdir -p "$out/src"
     # Every variant depends on fndefer so that only the expansion differs.
     echo "fndefer = { path = \"$fndefer\" }"
     # The version the workspace's benches use (Cargo.lock pins 1.2.0).
-    [ "$mode" = scopeguard ] && echo 'scopeguard = "1"'
+    [ "$shape_mode" = scopeguard ] && echo 'scopeguard = "1"'
     [ "$mode" = tracing ] && echo 'tracing = "0.1"'
     echo
     echo '[workspace]'
@@ -74,7 +81,7 @@ RS
     ns=${#shapes[@]}
     for ((i = 0; i < n; i++)); do
         shape=${shapes[$((i % ns))]}
-        case $mode,$shape in
+        case $shape_mode,$shape in
         with,0) cat <<RS
 #[with_defer]
 pub fn f$i(c: &Cell<u64>, x: u64) -> Result<u64, Error> {
@@ -264,3 +271,14 @@ RS
         esac
     done
 } >"$out/src/lib.rs"
+
+if [ "$mode" = catch ]; then
+    # Each fN's body (from its `{` to its `}` at column 0) as a closure under
+    # catch_unwind, the panic resumed: `return` and `?` leave the closure,
+    # as they leave fndefer's body closure.
+    awk '
+        /^pub fn f[0-9]+\(.*\{$/ { print; print "    match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| {"; inside = 1; next }
+        inside && /^}$/ { print "    })) {"; print "        Ok(value) => value,"; print "        Err(payload) => ::std::panic::resume_unwind(payload),"; print "    }"; print "}"; inside = 0; next }
+        { print }
+    ' "$out/src/lib.rs" >"$out/src/lib.rs.tmp" && mv "$out/src/lib.rs.tmp" "$out/src/lib.rs"
+fi
