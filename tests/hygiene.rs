@@ -289,3 +289,27 @@ fn no_lints_from_adoption_or_literals() {
     assert_eq!(adopted_borrowed_and_literal(), 4);
     assert_eq!(take(), ["literal", "literal's own defer", "len 2"]);
 }
+
+/// Go's `func() { defer ..; .. }()` in a body, `defer_scope!(|| ..)()`: no
+/// `redundant_closure_call` (the closure comes back through a function), and
+/// an argument's type still reaches the closure from where it is passed.
+fn called_literals() -> usize {
+    fndefer::defer_scope!(|| {
+        defer!(log("scope's defer".to_owned()));
+        log("scope".to_owned());
+    })();
+    let lengths: Vec<usize> = ["a", "bc"]
+        .iter()
+        .map(fndefer::defer_scope!(|s| {
+            defer!(log(format!("mapped {s}")));
+            s.len()
+        }))
+        .collect();
+    lengths.iter().sum()
+}
+
+#[test]
+fn no_lints_from_called_literals() {
+    assert_eq!(called_literals(), 3);
+    assert_eq!(take(), ["scope", "scope's defer", "mapped a", "mapped bc"]);
+}

@@ -184,7 +184,12 @@ pub fn defer_scope(tokens: TokenStream, names: Names) -> TokenStream {
         label: None,
         block: expanded.block,
     }));
-    scoped.closure.into_token_stream()
+    // In a block of the macro's own: `defer_scope!(|| ..)()` (Go's `func()
+    // { .. }()`) is then no closure literal called where it is written
+    // (clippy's `redundant_closure_call`), and an expected type still
+    // reaches the closure through the block's value.
+    let closure = scoped.closure;
+    quote::quote_spanned!(proc_macro2::Span::mixed_site()=> { #closure })
 }
 
 /// The pipeline for one body. Never fails: problems become
