@@ -71,6 +71,7 @@ cases! {
     nested_literals => "../cases/nested_literals/main.rs",
     nested_outer_panics => "../cases/nested_outer_panics/main.rs",
     nonssa_args => "../cases/nonssa_args/main.rs",
+    onepass_merge_runes => "../cases/onepass_merge_runes/main.rs",
     order_saga => "../cases/order_saga/main.rs",
     plugin_literals => "../cases/plugin_literals/main.rs",
     recover1_go => "../cases/recover1_go/main.rs",
