@@ -638,3 +638,25 @@ fn adopted_mut_locals_passed_to_calls_are_reborrowed_or_copied() {
     assert_eq!(out, "body|exit");
     assert_eq!(take(), ["count=2 target=[9, 2, 2]"]);
 }
+
+fn make<T: Default>() -> T {
+    T::default()
+}
+
+/// Adopted `let mut` locals whose type is inferred from a later use (here
+/// the calls they are passed to) infer as without the `defer!`.
+#[with_defer]
+fn inferred_locals_passed() -> u32 {
+    let mut made = make();
+    let mut parsed = "7".parse().unwrap();
+    defer!(|| log(format!("made={made} parsed={parsed}")));
+    made += 1;
+    parsed += 1;
+    std::convert::identity::<u32>(made) + std::convert::identity::<u32>(parsed)
+}
+
+#[test]
+fn adopted_locals_typed_by_the_calls_they_are_passed_to() {
+    assert_eq!(inferred_locals_passed(), 9);
+    assert_eq!(take(), ["made=1 parsed=8"]);
+}

@@ -82,9 +82,9 @@ fn moved_out(name: &Ident, lent_from: Span) -> Expr {
     })
 }
 
-/// A call argument naming a local lent back as `&mut T`: reborrowed if `T`
-/// is a `&mut` (as the call did before the `defer!`), else copied out like
-/// [`moved_out`] (runtime `AdoptedArg` picks which).
+/// A call argument naming a local lent back as `&mut T`: copied out if `T`
+/// is `Copy`, reborrowed if it is a `&mut` (as the call did before the
+/// `defer!`), else [`moved_out`]'s error (runtime `AdoptedArg` picks which).
 fn passed_mut(name: &Ident, lent_from: Span) -> Expr {
     let line = proc_macro2::Literal::usize_unsuffixed(diag::line_of(lent_from));
     let value_type = quote::quote_spanned!(name.span()=> _);
@@ -92,8 +92,8 @@ fn passed_mut(name: &Ident, lent_from: Span) -> Expr {
     let place = quote::quote_spanned!(name.span()=> &mut *#name);
     Expr::Verbatim(quote::quote_spanned! {Span::mixed_site()=>
         {
-            use ::fndefer::__private::adopted_arg::{ViaCopy as _, ViaReborrow as _};
-            ::fndefer::__private::AdoptedArg::<#value_type, #line>(#place).#read()
+            use ::fndefer::__private::adopted_arg::{ViaCopy as _, ViaMove as _, ViaReborrow as _};
+            ::fndefer::__private::AdoptedArg::<#value_type, #line>::new(#place).#read()
         }
     })
 }

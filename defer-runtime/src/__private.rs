@@ -455,41 +455,95 @@ pub trait AdoptedValue<const LINE: usize>: Copy {}
 #[diagnostic::do_not_recommend]
 impl<T: Copy, const LINE: usize> AdoptedValue<LINE> for T {}
 
-/// An adopted `let mut` local passed to a call (`consume(file)`, `f(n)`):
-/// lent back as `&mut T`, it is read by [`adopted_arg::ViaReborrow`] if `T`
-/// is itself a `&mut` (the call reborrows it, as it did before the
-/// `defer!`), else by [`adopted_arg::ViaCopy`], which copies a `Copy` value
-/// and gives any other type [`AdoptedValue`]'s error. Method resolution picks
-/// between the two (by-value receiver first, then by reference).
-pub struct AdoptedArg<'a, T: ?Sized, const LINE: usize>(pub &'a mut T);
+/// An adopted `let mut` local passed to a call (`f(n)`, `write_to(out)`,
+/// `consume(file)`): lent back as `&mut T`, it is read by whichever
+/// `adopted_arg` method resolution finds first (`Via*` in
+/// [`adopted_arg`]): a `Copy` value (or a type not known yet) is copied, a
+/// `&mut` the local holds is reborrowed for the call as it was before the
+/// `defer!`, and any other type reaches the method that carries
+/// [`AdoptedValue`]'s error.
+pub struct AdoptedArg<'a, T: ?Sized, const LINE: usize> {
+    place: Option<&'a mut T>,
+    moved_out: adopted_arg::MovedOut<T, LINE>,
+}
 
+impl<'a, T: ?Sized, const LINE: usize> AdoptedArg<'a, T, LINE> {
+    #[inline(always)]
+    pub fn new(place: &'a mut T) -> Self {
+        AdoptedArg {
+            place: Some(place),
+            moved_out: adopted_arg::MovedOut(PhantomData),
+        }
+    }
+}
+
+/// The last place method resolution looks (one auto-deref step on).
+impl<T: ?Sized, const LINE: usize> core::ops::Deref for AdoptedArg<'_, T, LINE> {
+    type Target = adopted_arg::MovedOut<T, LINE>;
+
+    #[inline(always)]
+    fn deref(&self) -> &Self::Target {
+        &self.moved_out
+    }
+}
+
+/// The three readers of [`AdoptedArg`], in the order method resolution
+/// tries them: by value (`ViaCopy`), by `&mut` (`ViaReborrow`), then
+/// through `Deref` (`ViaMove`).
 pub mod adopted_arg {
-    use super::{AdoptedArg, AdoptedValue};
+    use super::{AdoptedArg, AdoptedValue, PhantomData};
 
-    pub trait ViaReborrow<'a, X: ?Sized> {
-        fn adopted_arg(self) -> &'a mut X;
+    /// What an [`AdoptedArg`] derefs to: only [`ViaMove`] is found there.
+    pub struct MovedOut<T: ?Sized, const LINE: usize>(pub(super) PhantomData<fn() -> *const T>);
+
+    pub trait ViaCopy<T> {
+        fn adopted_arg(self) -> T;
     }
 
-    impl<'a, X: ?Sized, const LINE: usize> ViaReborrow<'a, X> for AdoptedArg<'a, &mut X, LINE> {
+    /// Also the pick while `T` is still an inference variable (its `Copy`
+    /// bound may hold), so `let mut n = make(); .. f(n)` infers as before.
+    impl<T: Copy, const LINE: usize> ViaCopy<T> for AdoptedArg<'_, T, LINE> {
         #[inline(always)]
-        fn adopted_arg(self) -> &'a mut X {
-            self.0
+        fn adopted_arg(self) -> T {
+            match self.place {
+                Some(place) => *place,
+                None => unreachable!("an AdoptedArg is read once"),
+            }
         }
     }
 
-    pub trait ViaCopy<T, const LINE: usize> {
+    pub trait ViaReborrow<'a, X: ?Sized> {
+        fn adopted_arg(&mut self) -> &'a mut X;
+    }
+
+    /// `&mut self` (a `&mut` is never `Copy`, so `ViaCopy` passed it by);
+    /// the reference is taken out of the temporary, so the reborrow lives
+    /// as long as the local's, not the temporary's.
+    impl<'a, X: ?Sized, const LINE: usize> ViaReborrow<'a, X> for AdoptedArg<'a, &mut X, LINE> {
+        #[inline(always)]
+        fn adopted_arg(&mut self) -> &'a mut X {
+            match self.place.take() {
+                Some(place) => place,
+                None => unreachable!("an AdoptedArg is read once"),
+            }
+        }
+    }
+
+    pub trait ViaMove<T, const LINE: usize> {
         fn adopted_arg(&self) -> T
         where
             T: AdoptedValue<LINE>;
     }
 
-    impl<T, const LINE: usize> ViaCopy<T, LINE> for AdoptedArg<'_, T, LINE> {
-        #[inline(always)]
+    /// Found only for a type that is neither `Copy` nor a `&mut`, whose
+    /// move out of the slot is the error of its `AdoptedValue` bound: a
+    /// program that calls it does not compile.
+    impl<T, const LINE: usize> ViaMove<T, LINE> for MovedOut<T, LINE> {
         fn adopted_arg(&self) -> T
         where
             T: AdoptedValue<LINE>,
         {
-            *self.0
+            unreachable!("a type that is `AdoptedValue` is `Copy`, read by `ViaCopy`")
         }
     }
 }
