@@ -652,12 +652,14 @@
 //!   since a doc comment comes back from an attribute macro that rewrites
 //!   the item as `#[doc = ".."]` (only a macro that returns its input
 //!   untouched keeps it a doc comment); and, in a function with a
-//!   `defer!`, some lints inside
-//!   the body (seen on real crates: `needless_return`,
-//!   `explicit_auto_deref`, `borrow_deref_ref`, `mem_replace_with_default`),
-//!   which clippy skips as macro output because the body runs in a closure
-//!   whose `||` keeps the macro's span (a closure's captures follow the
-//!   edition of that span, and the user's would break edition-2015 crates).
+//!   `defer!` in an edition-2015 or 2018 crate, some lints inside the body
+//!   (seen on real crates: `explicit_auto_deref`, `borrow_deref_ref`,
+//!   `mem_replace_with_default`), which clippy skips as macro output
+//!   because there the body closure's `||` keeps the macro's span: a
+//!   closure captures by the edition of that span, and 2018's
+//!   whole-variable captures break bodies such as `&mut self.value` in
+//!   `deref_mut` (from edition 2021 on, the edition is read from the
+//!   crate's manifest and the `||` is the user's, so these lints stay).
 //!   Run clippy without the attribute to see them.
 //! - **`#[track_caller]` cannot be kept** on stable Rust (closures cannot
 //!   be `#[track_caller]`), so it warns (`track_caller`, above) rather than
