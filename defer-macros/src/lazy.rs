@@ -112,7 +112,9 @@ fn lazy_statements(body: TokenStream) -> syn::Result<Vec<Stmt>> {
             end += 1;
         }
         let tokens: TokenStream = trees[start..end].iter().cloned().collect();
-        if scan.run_matters(start..end) {
+        if let Some(site) = site_statement(&trees[start..end]) {
+            stmts.push(site);
+        } else if scan.run_matters(start..end) {
             stmts.extend(syn::parse::Parser::parse2(Block::parse_within, tokens)?);
         } else {
             stmts.push(Stmt::Expr(Expr::Verbatim(tokens), None));
@@ -120,6 +122,61 @@ fn lazy_statements(body: TokenStream) -> syn::Result<Vec<Stmt>> {
         start = end;
     }
     Ok(stmts)
+}
+
+/// `name!(..);` or `name! { .. }` alone, as syn would parse it (a macro
+/// statement, its input left as tokens), built without syn's statement
+/// parser: most `defer!`s are such a run, and that parser tries each
+/// statement keyword on the first token (one compiler call apiece).
+fn site_statement(run: &[proc_macro2::TokenTree]) -> Option<Stmt> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let (name, bang, group, semi) = match run {
+        [
+            TokenTree::Ident(name),
+            TokenTree::Punct(bang),
+            TokenTree::Group(group),
+        ] => (name, bang, group, None),
+        [
+            TokenTree::Ident(name),
+            TokenTree::Punct(bang),
+            TokenTree::Group(group),
+            TokenTree::Punct(semi),
+        ] if semi.as_char() == ';' => (name, bang, group, Some(semi)),
+        _ => return None,
+    };
+    if bang.as_char() != '!' || !ANALYSED_WORDS[..2].iter().any(|word| name == word) {
+        return None;
+    }
+    let delimiter = match group.delimiter() {
+        Delimiter::Parenthesis => syn::MacroDelimiter::Paren(syn::token::Paren {
+            span: group.delim_span(),
+        }),
+        Delimiter::Brace => syn::MacroDelimiter::Brace(syn::token::Brace {
+            span: group.delim_span(),
+        }),
+        Delimiter::Bracket => syn::MacroDelimiter::Bracket(syn::token::Bracket {
+            span: group.delim_span(),
+        }),
+        Delimiter::None => return None,
+    };
+    // Without `;`, only braces end a statement (`defer!(x) + 1` is no site).
+    if semi.is_none() && group.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    Some(Stmt::Macro(syn::StmtMacro {
+        attrs: Vec::new(),
+        mac: syn::Macro {
+            path: syn::Path::from(name.clone()),
+            bang_token: syn::token::Not {
+                spans: [bang.span()],
+            },
+            delimiter,
+            tokens: group.stream(),
+        },
+        semi_token: semi.map(|semi| syn::token::Semi {
+            spans: [semi.span()],
+        }),
+    }))
 }
 
 /// One pass over the body's tokens: each top-level token's word, whether
@@ -245,5 +302,54 @@ impl Scan {
             }
         }
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_statement;
+    use quote::ToTokens;
+
+    /// The shortcut builds what syn's statement parser builds, or nothing.
+    #[test]
+    fn site_statements_match_syn() {
+        for source in [
+            "defer!(bump(c, x));",
+            "errdefer!(|e| log(e));",
+            "defer! { c.set(1); }",
+            "defer![f()];",
+        ] {
+            let tokens: proc_macro2::TokenStream = source.parse().unwrap();
+            let trees: Vec<_> = tokens.clone().into_iter().collect();
+            let built = site_statement(&trees).expect(source);
+            let parsed = syn::parse::Parser::parse2(syn::Block::parse_within, tokens).unwrap();
+            assert_eq!(parsed.len(), 1, "{source}");
+            assert!(
+                matches!(
+                    (&built, &parsed[0]),
+                    (syn::Stmt::Macro(_), syn::Stmt::Macro(_))
+                ),
+                "{source}"
+            );
+            assert_eq!(
+                built.to_token_stream().to_string(),
+                parsed[0].to_token_stream().to_string(),
+                "{source}"
+            );
+        }
+        for source in [
+            "defer!(f())",
+            "defer!(f()) + 1;",
+            "#[allow(x)] defer!(f());",
+            "other!(f());",
+            "defer!(f()); g();",
+        ] {
+            let trees: Vec<_> = source
+                .parse::<proc_macro2::TokenStream>()
+                .unwrap()
+                .into_iter()
+                .collect();
+            assert!(site_statement(&trees).is_none(), "{source}");
+        }
     }
 }
