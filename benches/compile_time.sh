@@ -8,6 +8,9 @@
 #   scopeguard  scopeguard guards, a port of each shape
 #   tracing     `without` + #[tracing::instrument(skip_all)] (an attribute
 #               macro everybody uses, for scale)
+#   floor       `without` + #[floor_macro::walk] (benches/floor-macro): the
+#               signature parsed with syn, every body token visited and
+#               emitted again, the floor of expansion time per function
 #   catch       `scopeguard` with each body under one catch_unwind by hand:
 #               the floor of what fndefer's semantics add to scopeguard
 #   with        #[with_defer] + defer! (fndefer)
@@ -27,7 +30,7 @@
 #
 # usage: benches/compile_time.sh [N]
 #   REPS=3                 repetitions (best of)
-#   VARIANTS="without scopeguard tracing catch with"   which crates (any subset)
+#   VARIANTS="without scopeguard tracing floor catch with"   which crates (any subset)
 #   SHAPES="0 1 2 3"       which function shapes (see gen_compile_crate.sh)
 #   FNDEFER_DIR=<repo>     the fndefer checkout the crates depend on
 #   NO_TIME_PASSES=1       skip the -Z time-passes part
@@ -39,7 +42,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 n=${1:-1000}
 reps=${REPS:-3}
-read -r -a variants <<<"${VARIANTS:-without scopeguard tracing catch with}"
+read -r -a variants <<<"${VARIANTS:-without scopeguard tracing floor catch with}"
 fndefer=${FNDEFER_DIR:-$root}
 target=${CARGO_TARGET_DIR:-$root/target}
 case $target in /*) ;; *) target=$root/$target ;; esac

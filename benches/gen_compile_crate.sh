@@ -7,6 +7,9 @@
 #   scopeguard  scopeguard guards (`guard(args, |args| ..)` / `defer!`)
 #   tracing     `without` plus #[tracing::instrument(skip_all)] on each
 #               function (a well-known attribute macro, for scale)
+#   floor       `without` plus #[floor_macro::walk] (benches/floor-macro:
+#               the signature parsed with syn, every body token visited and
+#               emitted again): the floor of the expansion time per function
 #   catch       `scopeguard` with each function's body under one
 #               `catch_unwind` by hand: the least that fndefer's semantics
 #               (a deferred call may `recover()` the body's panic) add to
@@ -21,8 +24,9 @@ mode=$1 out=$2 fndefer=$3 n=${4:-1000}
 # `catch` is `scopeguard`'s functions, each body wrapped (below).
 shape_mode=$mode
 [ "$mode" = catch ] && shape_mode=scopeguard
+[ "$mode" = floor ] && shape_mode=without
 read -r -a shapes <<<"${SHAPES:-0 1 2 3}"
-case $mode in with | without | scopeguard | tracing | catch) ;; *)
+case $mode in with | without | scopeguard | tracing | catch | floor) ;; *)
     echo "gen_compile_crate.sh: unknown variant $mode" >&2
     exit 2
     ;;
@@ -41,6 +45,7 @@ mkdir -p "$out/src"
     # The version the workspace's benches use (Cargo.lock pins 1.2.0).
     [ "$shape_mode" = scopeguard ] && echo 'scopeguard = "1"'
     [ "$mode" = tracing ] && echo 'tracing = "0.1"'
+    [ "$mode" = floor ] && echo "floor-macro = { path = \"$(cd "$(dirname "$0")" && pwd)/floor-macro\" }"
     echo
     echo '[workspace]'
 } >"$out/Cargo.toml"
@@ -78,6 +83,7 @@ pub fn check(x: u64) -> Result<u64, Error> {
 RS
     attr=
     [ "$mode" = tracing ] && attr='#[tracing::instrument(skip_all)]'
+    [ "$mode" = floor ] && attr='#[floor_macro::walk]'
     ns=${#shapes[@]}
     for ((i = 0; i < n; i++)); do
         shape=${shapes[$((i % ns))]}
