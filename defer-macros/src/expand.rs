@@ -27,8 +27,9 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
             named: Vec::new(),
         }
     });
-    let mut function: ItemFn = match lazy::parse_function(item.clone()) {
-        Ok(function) => function,
+    let (mut function, facts): (ItemFn, lazy::BodyFacts) = match lazy::parse_function(item.clone())
+    {
+        Ok(parsed) => parsed,
         Err(_) => {
             let error = syn::Error::new(
                 input::not_a_function_at(&item),
@@ -85,6 +86,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
             block: std::mem::replace(block, empty_block()),
             warnings,
             named: None,
+            facts,
         };
         let expanded = body(input, names);
         *block = expanded.block;
@@ -112,6 +114,7 @@ pub fn with_defer(args: TokenStream, item: TokenStream, names: Names) -> TokenSt
         block: std::mem::replace(&mut *function.block, empty_block()),
         warnings,
         named,
+        facts,
     };
     let expanded = body(input, names);
     *function.block = expanded.block;
@@ -205,6 +208,7 @@ fn body(input: Input, names: Names) -> Expanded {
         block: mut body,
         warnings: item_warnings,
         named,
+        facts,
     } = input;
     let item_names = placement::item_names(&body);
     if let Some(args) = output.returned_closure_args() {
@@ -284,6 +288,7 @@ fn body(input: Input, names: Names) -> Expanded {
             named: named.as_ref(),
             diagnostics,
             disjoint_captures: crate::edition::captures_disjoint_fields(),
+            passes_function_path: facts.passes_function_path,
         },
         &plan.layout,
         &generated.planned,

@@ -57,6 +57,8 @@ pub struct Frame<'a> {
     pub diagnostics: TokenStream,
     /// The user's crate is edition 2021 or later (see `edition`).
     pub disjoint_captures: bool,
+    /// See [`crate::lazy::BodyFacts::passes_function_path`].
+    pub passes_function_path: bool,
 }
 
 /// The function's new body (without its outer braces).
@@ -75,6 +77,7 @@ pub fn assemble(
         named,
         diagnostics,
         disjoint_captures,
+        passes_function_path,
     } = frame;
     if let Some(named) = named
         && sites.is_empty()
@@ -186,10 +189,18 @@ pub fn assemble(
                 let result = named.result();
                 quote!(; #result)
             });
+            // The body passed a function by path; now that it runs in a
+            // closure, clippy's `must_use_candidate` (which looks for such
+            // uses outside closures only) would take the function for pure:
+            // the frame passes one too, doing nothing.
+            let function_passed = passes_function_path.then(|| {
+                quote!(::fndefer::__private::pass_function(::fndefer::__private::passed_function);)
+            });
             quote! {
                 #(#items)*
                 #entry_type
                 #diagnostics
+                #function_passed
                 #named_declarations
                 let #marker = ::fndefer::__private::Marker::new();
                 #(#declarations)*

@@ -185,6 +185,8 @@ pub struct Input {
     pub warnings: Vec<crate::lints::Warning>,
     /// `named(..)`: the results are locals returned after the deferred calls.
     pub named: Option<crate::named::Named>,
+    /// What the lazy parse's token scan saw in the body.
+    pub facts: crate::lazy::BodyFacts,
 }
 
 impl Input {
@@ -417,6 +419,7 @@ impl ScopedClosure {
                 ReturnType::Default
             };
             return Ok(Input {
+                facts: crate::lazy::BodyFacts::default(),
                 options: std::mem::take(&mut self.options),
                 owner: Owner::Closure,
                 flavor: Flavor::Async,
@@ -467,6 +470,7 @@ impl ScopedClosure {
             }
         };
         Ok(Input {
+            facts: crate::lazy::BodyFacts::default(),
             options: std::mem::take(&mut self.options),
             owner: Owner::Closure,
             flavor: Flavor::Sync,

@@ -9,13 +9,26 @@ use syn::{Block, Expr, Stmt};
 /// Parses `#[with_defer]`'s item. Only the body statements the analysis can
 /// care about are parsed; the others stay tokens (`Expr::Verbatim`), which
 /// is most of what expansion costs saved (see [`lazy_statements`]).
-pub fn parse_function(item: TokenStream) -> syn::Result<syn::ItemFn> {
-    lazy_function(&item).or_else(|_| syn::parse2::<syn::ItemFn>(item))
+pub fn parse_function(item: TokenStream) -> syn::Result<(syn::ItemFn, BodyFacts)> {
+    lazy_function(&item).or_else(|_| {
+        syn::parse2::<syn::ItemFn>(item).map(|function| (function, BodyFacts::default()))
+    })
+}
+
+/// What the token scan saw in the body, beyond its statements.
+#[derive(Default, Clone, Copy)]
+pub struct BodyFacts {
+    /// A path to a function (`Rng::fork`, `Self::step`) is passed as an
+    /// argument: clippy's `must_use_candidate` takes that for a use of a
+    /// static, which it looks for only outside closures, so once the body
+    /// is in the body closure it would start to lint the function (the
+    /// frame then makes such a use itself, see `frame`).
+    pub passes_function_path: bool,
 }
 
 /// The signature parsed, the body's group taken as it is (no syn buffer of
 /// the whole body) and split by [`lazy_statements`].
-fn lazy_function(item: &TokenStream) -> syn::Result<syn::ItemFn> {
+fn lazy_function(item: &TokenStream) -> syn::Result<(syn::ItemFn, BodyFacts)> {
     use proc_macro2::{Delimiter, TokenTree};
     let mut trees: Vec<TokenTree> = item.clone().into_iter().collect();
     let Some(TokenTree::Group(body)) = trees.pop() else {
@@ -46,16 +59,15 @@ fn lazy_function(item: &TokenStream) -> syn::Result<syn::ItemFn> {
     let brace_token = syn::token::Brace {
         span: body.delim_span(),
     };
-    Ok(syn::ItemFn {
+    let (stmts, facts) = lazy_statements(body.stream())?;
+    let function = syn::ItemFn {
         attrs,
         vis,
         modifiers: syn::FnModifiers::default(),
         sig,
-        block: Box::new(Block {
-            brace_token,
-            stmts: lazy_statements(body.stream())?,
-        }),
-    })
+        block: Box::new(Block { brace_token, stmts }),
+    };
+    Ok((function, facts))
 }
 
 /// Words that make a statement matter to the analysis wherever they occur.
@@ -83,9 +95,12 @@ const ITEM_WORDS: [&str; 13] = [
 /// `path! { .. }` statement) is parsed only when it names a site, `recover`
 /// or `exit`, declares an item, or has a `let` binding a name that deferred
 /// code mentions; any other run stays tokens, printed back as written.
-fn lazy_statements(body: TokenStream) -> syn::Result<Vec<Stmt>> {
+fn lazy_statements(body: TokenStream) -> syn::Result<(Vec<Stmt>, BodyFacts)> {
     use proc_macro2::{Delimiter, TokenTree};
     let scan = Scan::of(body);
+    let facts = BodyFacts {
+        passes_function_path: scan.passes_function_path,
+    };
     let trees = &scan.trees;
     let mut stmts = Vec::new();
     let mut start = 0;
@@ -121,7 +136,39 @@ fn lazy_statements(body: TokenStream) -> syn::Result<Vec<Stmt>> {
         }
         start = end;
     }
-    Ok(stmts)
+    Ok((stmts, facts))
+}
+
+/// `a::b` or `Self::step`, alone between commas: a path of two or more
+/// segments ending in a lower-case name (a function, not a constant, type
+/// or variant), passed as a value.
+fn is_function_path(tokens: &[proc_macro2::TokenTree]) -> bool {
+    use proc_macro2::{Spacing, TokenTree};
+    let mut segments = 0;
+    let mut rest = tokens;
+    loop {
+        let [TokenTree::Ident(name), tail @ ..] = rest else {
+            return false;
+        };
+        segments += 1;
+        match tail {
+            [] => {
+                let text = name.to_string();
+                return segments > 1 && text.starts_with(|c: char| c.is_lowercase() || c == '_');
+            }
+            [
+                TokenTree::Punct(first),
+                TokenTree::Punct(second),
+                after @ ..,
+            ] if first.as_char() == ':'
+                && first.spacing() == Spacing::Joint
+                && second.as_char() == ':' =>
+            {
+                rest = after;
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// `name!(..);` or `name! { .. }` alone, as syn would parse it (a macro
@@ -186,6 +233,8 @@ struct Scan {
     words: Vec<Option<String>>,
     analysed: Vec<bool>,
     site_words: Vec<String>,
+    /// See [`BodyFacts::passes_function_path`].
+    passes_function_path: bool,
 }
 
 impl Scan {
@@ -196,6 +245,7 @@ impl Scan {
             analysed: Vec::with_capacity(trees.len()),
             site_words: Vec::new(),
             trees: Vec::new(),
+            passes_function_path: false,
         };
         let mut in_site = false;
         for (index, tree) in trees.iter().enumerate() {
@@ -230,7 +280,7 @@ impl Scan {
             }
             TokenTree::Group(group) => {
                 let in_site = std::mem::take(site_group);
-                (None, self.group(group.stream(), in_site))
+                (None, self.group(group, in_site))
             }
             TokenTree::Punct(p) => {
                 if p.as_char() != '!' {
@@ -242,9 +292,17 @@ impl Scan {
         }
     }
 
-    fn group(&mut self, stream: TokenStream, in_site: bool) -> bool {
+    fn group(&mut self, group: &proc_macro2::Group, in_site: bool) -> bool {
         use proc_macro2::TokenTree;
-        let trees: Vec<TokenTree> = stream.into_iter().collect();
+        let trees: Vec<TokenTree> = group.stream().into_iter().collect();
+        if !in_site
+            && !self.passes_function_path
+            && group.delimiter() == proc_macro2::Delimiter::Parenthesis
+        {
+            self.passes_function_path = trees
+                .split(|tree| matches!(tree, TokenTree::Punct(p) if p.as_char() == ','))
+                .any(is_function_path);
+        }
         let mut analysed = false;
         let mut site_group = false;
         for (index, tree) in trees.iter().enumerate() {
@@ -258,7 +316,7 @@ impl Scan {
                 }
                 TokenTree::Group(group) => {
                     let nested_site = std::mem::take(&mut site_group);
-                    analysed |= self.group(group.stream(), in_site || nested_site);
+                    analysed |= self.group(group, in_site || nested_site);
                 }
                 _ => {
                     let (word, is_analysed) = self.tree(tree, &trees, index, &mut site_group);
@@ -309,6 +367,24 @@ impl Scan {
 mod tests {
     use super::site_statement;
     use quote::ToTokens;
+
+    /// Which bodies pass a function by path (see `BodyFacts`).
+    #[test]
+    fn function_paths_passed_as_arguments() {
+        let passes = |body: &str| {
+            super::lazy_statements(body.parse().unwrap())
+                .unwrap()
+                .1
+                .passes_function_path
+        };
+        assert!(passes("try_with_rng(Rng::fork).unwrap_or(0)"));
+        assert!(passes("let v = xs.iter().map(Self::step).collect(); v"));
+        assert!(passes("f(a, std::mem::drop)"));
+        assert!(!passes("f(Rng::new())"));
+        assert!(!passes("f(Ordering::SeqCst, u32::MAX)"));
+        assert!(!passes("f(local)"));
+        assert!(!passes("defer!(f(Rng::fork)); g()"));
+    }
 
     /// The shortcut builds what syn's statement parser builds, or nothing.
     #[test]

@@ -46,9 +46,13 @@ declare -A FLAGS=(
   [slab=0.4.9]=""                         # cfg_attr(.., track_caller), Index/IndexMut impls, iterators
   [strsim=0.11.1]=""                      # generic iterator algorithms, Result-returning fns
   [percent-encoding=2.3.1]=""             # no_std + extern crate std, Cow returns, const fns
+  [hex=0.4.3]=""                          # FromHex/ToHex traits, iterator adaptors, errors
+  [fastrand=2.3.0]=""                     # thread-local RNG reached through fn paths (must_use_candidate)
+  [unicode-xid=0.2.6]=""                  # table lookups by binary search
 )
 ORDER=(semver=1.0.28 bytes=1.12.2 either=1.19.0 smallvec=1.16.6 arrayvec=0.7.8 scopeguard=1.2.0
-       shlex=1.3.0 slab=0.4.9 strsim=0.11.1 percent-encoding=2.3.1)
+       shlex=1.3.0 slab=0.4.9 strsim=0.11.1 percent-encoding=2.3.1
+       hex=0.4.3 fastrand=2.3.0 unicode-xid=0.2.6)
 TARGETS="--lib --tests --examples"   # benches of several need nightly
 # pedantic too: more user warnings that must neither appear nor vanish
 # (--cap-lints warn: clippy's deny-by-default lints fail some suites' tests as published)
