@@ -636,7 +636,8 @@
 //!   Rust drops them — *before* the deferred calls run. A parameter that
 //!   deferred code names stays alive until after the deferred calls.
 //!   (That move is a use clippy counts: `needless_pass_by_value` no longer
-//!   fires on a function with a `defer!`.)
+//!   fires on a function with a `defer!`; nor does `unnecessary_wraps`,
+//!   which reads the function's own `return`s, now the body closure's.)
 //! - **A returned closure keeps its signature**: in
 //!   `fn f(t: Vec<u64>) -> impl Fn(&usize) -> u64 { move |&i| t[i] }` the
 //!   closure gets the argument types the return type gives it.
