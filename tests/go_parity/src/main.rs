@@ -73,6 +73,7 @@ cases! {
     nonssa_args => "../cases/nonssa_args/main.rs",
     onepass_merge_runes => "../cases/onepass_merge_runes/main.rs",
     order_saga => "../cases/order_saga/main.rs",
+    parser_safe_pos => "../cases/parser_safe_pos/main.rs",
     plugin_literals => "../cases/plugin_literals/main.rs",
     recover1_go => "../cases/recover1_go/main.rs",
     recover1_go2 => "../cases/recover1_go2/main.rs",
