@@ -285,12 +285,9 @@ impl Lowering<'_> {
         // `defer!(defer_scope!(|| { .. })())`, Go's deferred function literal:
         // built at exit like `defer!(|| ..)`, seeing final values.
         if call.args.is_empty() && is_scope_literal(&call.func) {
-            // Called through a function, not as `literal()`: clippy's
-            // `redundant_closure_call` would blame the user's idiom.
-            let literal = &call.func;
-            let mut body: Expr = syn::parse_quote_spanned! {proc_macro2::Span::mixed_site()=>
-                ::fndefer::__private::call_literal(#literal)
-            };
+            // Called as written: `defer_scope!` hands its closure back in a
+            // block, so clippy's `redundant_closure_call` does not apply.
+            let mut body = Expr::Call(call);
             for ident in FreeNames::of(&mut body) {
                 self.capture(&ident);
             }

@@ -438,13 +438,6 @@ pub fn pass_function(_: fn()) {}
 #[inline(always)]
 pub fn passed_function() {}
 
-/// Calls a deferred function literal, `defer!(defer_scope!(|| ..)())`, at
-/// exit.
-#[inline(always)]
-pub fn call_literal<R>(literal: impl FnOnce() -> R) -> R {
-    literal()
-}
-
 /// An adopted local used as a moved value (`return n`, `let m = n`): the
 /// body holds only a reference to it, so the value is copied out, and a type
 /// that is not `Copy` gets an error saying which `defer!` holds it. `LINE`:
