@@ -11,24 +11,20 @@
 //! read or understand counts as an older edition: the `||` then keeps the
 //! macro's span, as before.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use crate::file_cache::{PathCache, once_per_path};
 
 /// Whether the crate being compiled is edition 2021 or later.
 pub fn captures_disjoint_fields() -> bool {
     let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from) else {
         return false;
     };
-    static CACHE: Mutex<Option<HashMap<PathBuf, bool>>> = Mutex::new(None);
-    let mut cache = match CACHE.lock() {
-        Ok(cache) => cache,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    *cache
-        .get_or_insert_with(HashMap::new)
-        .entry(dir.clone())
-        .or_insert_with(|| edition_of(&dir).is_some_and(|year| year >= 2021))
+    static CACHE: PathCache<bool> = Mutex::new(None);
+    once_per_path(&CACHE, dir, |dir| {
+        edition_of(dir).is_some_and(|year| year >= 2021)
+    })
 }
 
 fn edition_of(dir: &Path) -> Option<u32> {

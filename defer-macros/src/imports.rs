@@ -8,9 +8,10 @@
 //! The file is read once per compilation (cached by path). When the file
 //! cannot be read (code made by another macro), every name is fndefer's.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use crate::file_cache::{PathCache, once_per_path};
 
 /// Whether each bare name is fndefer's in the function's file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,18 +33,10 @@ impl Names {
         let Some(path) = path else {
             return Names::FNDEFER;
         };
-        static CACHE: Mutex<Option<HashMap<PathBuf, Names>>> = Mutex::new(None);
-        let mut cache = match CACHE.lock() {
-            Ok(cache) => cache,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let cache = cache.get_or_insert_with(HashMap::new);
-        if let Some(names) = cache.get(&path) {
-            return *names;
-        }
-        let names = read(&path).map_or(Names::FNDEFER, |source| Names::of_source(&source));
-        cache.insert(path, names);
-        names
+        static CACHE: PathCache<Names> = Mutex::new(None);
+        once_per_path(&CACHE, path, |path| {
+            read(path).map_or(Names::FNDEFER, |source| Names::of_source(&source))
+        })
     }
 
     pub fn of_source(source: &str) -> Names {

@@ -13,7 +13,9 @@
 //!   async block),
 //!   signature checks; [`args`]: `allow(..)`, `named(..)` ([`named`]: Go's
 //!   named results); [`imports`]: which bare
-//!   `defer`, `errdefer` and `recover` are fndefer's.
+//!   `defer`, `errdefer` and `recover` are fndefer's; [`edition`]: whether
+//!   the crate captures disjoint fields (both read once per file by
+//!   [`file_cache`]).
 //! - [`analyze`]: one walk of the body that records sites, lets, locals,
 //!   captures and lints, taking each site out and leaving a placeholder;
 //!   [`site`] parses and validates one site, [`lower`] reduces it to data; [`scope`] is Rust's binding
@@ -39,6 +41,7 @@ mod diag;
 mod edition;
 mod expand;
 mod fallback;
+mod file_cache;
 mod frame;
 mod imports;
 mod input;
