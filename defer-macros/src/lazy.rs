@@ -70,8 +70,11 @@ fn lazy_function(item: &TokenStream) -> syn::Result<(syn::ItemFn, BodyFacts)> {
     Ok((function, facts))
 }
 
+/// The macros whose input is a site.
+const SITE_WORDS: [&str; 2] = ["defer", "errdefer"];
+
 /// Words that make a statement matter to the analysis wherever they occur.
-const ANALYSED_WORDS: [&str; 4] = ["defer", "errdefer", "recover", "exit"];
+const ANALYSED_WORDS: [&str; 4] = [SITE_WORDS[0], SITE_WORDS[1], "recover", "exit"];
 
 /// Words that start an item (kept as syntax: the expansion decides where
 /// each item goes).
@@ -126,13 +129,16 @@ fn lazy_statements(body: TokenStream) -> syn::Result<(Vec<Stmt>, BodyFacts)> {
             }
             end += 1;
         }
-        let tokens: TokenStream = trees[start..end].iter().cloned().collect();
-        if let Some(site) = site_statement(&trees[start..end]) {
+        let run = &trees[start..end];
+        if let Some(site) = site_statement(run) {
             stmts.push(site);
-        } else if scan.run_matters(start..end) {
-            stmts.extend(syn::parse::Parser::parse2(Block::parse_within, tokens)?);
         } else {
-            stmts.push(Stmt::Expr(Expr::Verbatim(tokens), None));
+            let tokens: TokenStream = run.iter().cloned().collect();
+            if scan.run_matters(start..end) {
+                stmts.extend(syn::parse::Parser::parse2(Block::parse_within, tokens)?);
+            } else {
+                stmts.push(Stmt::Expr(Expr::Verbatim(tokens), None));
+            }
         }
         start = end;
     }
@@ -191,7 +197,7 @@ fn site_statement(run: &[proc_macro2::TokenTree]) -> Option<Stmt> {
         ] if semi.as_char() == ';' => (name, bang, group, Some(semi)),
         _ => return None,
     };
-    if bang.as_char() != '!' || !ANALYSED_WORDS[..2].iter().any(|word| name == word) {
+    if bang.as_char() != '!' || !SITE_WORDS.iter().any(|word| name == word) {
         return None;
     }
     let delimiter = match group.delimiter() {
@@ -271,7 +277,7 @@ impl Scan {
             TokenTree::Ident(ident) => {
                 let word = ident.to_string();
                 let analysed = ANALYSED_WORDS.contains(&word.as_str());
-                if (word == "defer" || word == "errdefer")
+                if SITE_WORDS.contains(&word.as_str())
                     && matches!(siblings.get(index + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!')
                 {
                     *site_group = true;
