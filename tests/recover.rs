@@ -183,6 +183,18 @@ fn generic_without_bound_recovers<T>(_: T) -> T {
     panic!("generic");
 }
 
+/// A written type whose name only contains `impl`.
+#[derive(Debug, Default, PartialEq)]
+struct SimpleImplication(u8);
+
+#[with_defer]
+fn impl_in_a_type_name_recovers() -> SimpleImplication {
+    defer!(|| {
+        let _ = recover();
+    });
+    panic!("value");
+}
+
 /// After a `recover()` that leaves `ret` as `None`, a function returns its
 /// type's `Default` as Go returns zero values (issue 14.4); a type without
 /// one resumes the panic naming the function. A generic `T` gets the
@@ -198,6 +210,8 @@ fn after_recover_without_ret_a_function_returns_its_zero_value() {
     );
     let msg = panic_message(no_zero_recovers_without_ret);
     assert!(msg.contains("no_zero_recovers_without_ret"), "{msg}");
+    // `impl` as part of a name is not `impl Trait`.
+    assert_eq!(impl_in_a_type_name_recovers(), SimpleImplication(0));
     let msg = panic_message(|| generic_without_bound_recovers(1u8));
     assert!(msg.contains("generic_without_bound_recovers"), "{msg}");
 }

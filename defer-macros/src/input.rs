@@ -2,7 +2,7 @@
 //! checked) or a `defer_scope!` closure, as one [`Input`] for the pipeline.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, quote};
+use quote::quote;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, FnArg, ReturnType, Stmt, Type};
 
@@ -106,8 +106,20 @@ impl Output {
         match &self.ty {
             ReturnType::Default => false,
             ReturnType::Type(_, ty) => {
-                let text = ty.to_token_stream().to_string();
-                !text.contains("impl") && !matches!(&**ty, Type::Infer(_))
+                // Looked for in the type's tree, not its text: a name such
+                // as `SimpleImpl` is written out.
+                struct Unwritten(bool);
+                impl<'ast> syn::visit::Visit<'ast> for Unwritten {
+                    fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+                        self.0 = true;
+                    }
+                    fn visit_type_infer(&mut self, _: &'ast syn::TypeInfer) {
+                        self.0 = true;
+                    }
+                }
+                let mut unwritten = Unwritten(false);
+                syn::visit::Visit::visit_type(&mut unwritten, ty);
+                !unwritten.0
             }
         }
     }
