@@ -447,7 +447,10 @@ impl VisitMut for Analyzer<'_> {
                         .is_some_and(|ident| self.scopes.lookup(&ident.to_string()).is_some()),
                     _ => false,
                 };
-                if syntax::is_process_exit(call) && !local_callee {
+                // So is one the body declares (`fn exit`, an item).
+                let bare_is_std =
+                    self.names.exit && !self.item_names.iter().any(|name| name == "exit");
+                if syntax::is_process_exit(call, bare_is_std) && !local_callee {
                     let at = syntax::last_segment_at(&call.func);
                     self.analysis.events.push(Event::Exit(at));
                 }

@@ -4,6 +4,9 @@
 //! unless the file imports or defines another `defer` (scopeguard's, a local
 //! `macro_rules!`) and does not import fndefer's; likewise `errdefer!` and a
 //! bare `recover()` (a user's `fn recover`). `fndefer::` paths always are.
+//! The same reading says whether a bare `exit(..)` is `std::process::exit`
+//! (for the warning that it skips the deferred calls): unless the file
+//! defines or imports another `exit` and imports none from `process`.
 //!
 //! The file is read once per compilation (cached by path). When the file
 //! cannot be read (code made by another macro), every name is fndefer's.
@@ -19,6 +22,8 @@ pub struct Names {
     pub defer: bool,
     pub errdefer: bool,
     pub recover: bool,
+    /// A bare `exit` is `std::process::exit`.
+    pub exit: bool,
 }
 
 impl Names {
@@ -26,6 +31,7 @@ impl Names {
         defer: true,
         errdefer: true,
         recover: true,
+        exit: true,
     };
 
     /// The names as the file at `path` imports them.
@@ -51,6 +57,7 @@ impl Names {
             defer: found.decide("defer"),
             errdefer: found.decide("errdefer"),
             recover: found.decide("recover"),
+            exit: found.exit_from_process || !found.elsewhere.iter().any(|name| name == "exit"),
         }
     }
 }
@@ -65,6 +72,8 @@ struct Found {
     from_fndefer: Vec<String>,
     glob_fndefer: bool,
     elsewhere: Vec<String>,
+    /// `use std::process::exit` (or `process::{exit, ..}`).
+    exit_from_process: bool,
 }
 
 impl Found {
@@ -77,7 +86,12 @@ impl Found {
                 self.use_tree(&path.tree, prefix);
                 prefix.pop();
             }
-            syn::UseTree::Name(name) => self.import(name.ident.to_string(), from_fndefer(prefix)),
+            syn::UseTree::Name(name) => {
+                if name.ident == "exit" && prefix.last().is_some_and(|last| last == "process") {
+                    self.exit_from_process = true;
+                }
+                self.import(name.ident.to_string(), from_fndefer(prefix));
+            }
             syn::UseTree::Rename(rename) => {
                 self.import(rename.rename.to_string(), from_fndefer(prefix));
             }
@@ -105,7 +119,7 @@ impl Found {
     /// `macro_rules! defer`, `fn recover`, and `#[macro_use] extern crate`
     /// of another crate (scopeguard's `defer!` comes that way).
     fn definitions(&mut self, source: &str) {
-        for name in ["defer", "errdefer", "recover"] {
+        for name in ["defer", "errdefer", "recover", "exit"] {
             let defined = ["macro_rules!", "fn"]
                 .iter()
                 .any(|keyword| followed_by(source, keyword, name));
@@ -148,7 +162,7 @@ fn followed_by(source: &str, keyword: &str, name: &str) -> bool {
 }
 
 /// The text of every `use ..;` declaration that names `defer`, `errdefer`,
-/// `recover` or a glob.
+/// `recover`, `exit` or a glob.
 fn use_statements(source: &str) -> Vec<String> {
     let mut statements = Vec::new();
     let bytes = source.as_bytes();
@@ -172,7 +186,7 @@ fn use_statements(source: &str) -> Vec<String> {
             break;
         };
         let statement = &source[start..=start + end];
-        let relevant = ["defer", "recover", "*"]
+        let relevant = ["defer", "recover", "exit", "*"]
             .iter()
             .any(|name| statement.contains(name));
         // Nothing a `use` tree holds makes rustc's lexer complain: no quote.
@@ -216,5 +230,16 @@ mod tests {
         // `use` in a comment is no import (and `e's` must not reach the lexer).
         let prose = Names::of_source("// It will use e's defer functions;\nfn f() {}");
         assert_eq!(prose, Names::FNDEFER);
+    }
+
+    #[test]
+    fn a_bare_exit_is_process_exit_unless_the_file_has_another() {
+        assert!(Names::of_source("fn main() {}").exit);
+        assert!(Names::of_source("use std::process::exit;").exit);
+        assert!(Names::of_source("use std::process::{self, exit};").exit);
+        assert!(!Names::of_source("fn exit(code: i32) -> i32 { code }").exit);
+        assert!(!Names::of_source("use crate::vm::exit;").exit);
+        // Both: rustc picks by scope, which a file's text cannot tell.
+        assert!(Names::of_source("use std::process::exit;\nmod vm { pub fn exit() {} }").exit);
     }
 }

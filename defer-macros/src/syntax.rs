@@ -89,16 +89,15 @@ pub fn is_recover_call(expr: &Expr, names: Names) -> bool {
 }
 
 /// `std::process::exit(..)` / `process::exit(..)`, and a bare `exit(..)`
-/// (after `use std::process::exit;`, which the macro cannot see; few other
-/// functions are called `exit`).
-pub fn is_process_exit(call: &syn::ExprCall) -> bool {
+/// when `bare_is_std` (the file has no other `exit`: see `imports`).
+pub fn is_process_exit(call: &syn::ExprCall, bare_is_std: bool) -> bool {
     let Expr::Path(path) = &*call.func else {
         return false;
     };
     let segments = &path.path.segments;
     match segments.len() {
         0 => false,
-        1 => path.qself.is_none() && segments[0].ident == "exit",
+        1 => bare_is_std && path.qself.is_none() && segments[0].ident == "exit",
         len => segments[len - 1].ident == "exit" && segments[len - 2].ident == "process",
     }
 }
@@ -414,9 +413,12 @@ mod tests {
             Names::FNDEFER
         ));
         let exit: syn::ExprCall = syn::parse_quote!(std::process::exit(1));
-        assert!(is_process_exit(&exit));
+        assert!(is_process_exit(&exit, false));
         let other: syn::ExprCall = syn::parse_quote!(app::exit(1));
-        assert!(!is_process_exit(&other));
+        assert!(!is_process_exit(&other, true));
+        let bare: syn::ExprCall = syn::parse_quote!(exit(1));
+        assert!(is_process_exit(&bare, true));
+        assert!(!is_process_exit(&bare, false));
     }
 
     #[test]
