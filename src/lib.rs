@@ -582,7 +582,7 @@
 //! | `infinite_loop` | a `defer!` in a `loop` with no `break`/`return`: it runs only on panic |
 //! | `call_chain` | `defer!(a().b())` and `defer!(make()())` call `a()` / `make()` now; write `defer!(\|\| a().b())` to call both at exit |
 //! | `immediate_recover` | `defer!(f(recover()))` calls `recover()` now, so it is always `None` |
-//! | `exit` | `std::process::exit` after a `defer!` skips the deferred calls (a bare `exit(..)` counts unless the file defines or imports another `exit` and no `process::exit`) |
+//! | `exit` | `std::process::exit` after a `defer!` skips the deferred calls (a bare `exit(..)` counts unless the file defines or imports another `exit` and no `process::exit`; an empty `defer!(\|\| {})` queues nothing to skip) |
 //! | `eager_time` | `defer!(log(start.elapsed()))` measures at the defer point, not at exit |
 //! | `body_recover` | `recover()` in a function's body: it stops no panic of this function, only a panic of a function whose deferred call runs this one as a handler (allow it in such a handler) |
 //! | `eager_drop` | `defer!(drop(tx.rollback()))` calls `tx.rollback()` now; write `defer!(let _ = tx.rollback())` |

@@ -11,8 +11,9 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote_spanned};
 
-use crate::analyze::{Analysis, Event};
+use crate::analyze::{Analysis, Event, SiteInfo};
 use crate::args::{Lint, Options};
+use crate::lower::Exit;
 use crate::plan::Plan;
 
 /// One warning, before it is rendered.
@@ -42,8 +43,10 @@ pub fn collect(analysis: &Analysis, plan: &Plan) -> Vec<Warning> {
         match *event {
             Event::Let(let_id) => registered |= plan.pre_adoption.contains_key(&let_id),
             Event::Site(site_id) => {
-                warnings.extend(analysis.sites[site_id].warnings.iter().cloned());
-                registered |= plan.id_of_site[site_id].is_some();
+                let site = &analysis.sites[site_id];
+                warnings.extend(site.warnings.iter().cloned());
+                // `defer!(|| {})` queues nothing an `exit` could skip.
+                registered |= plan.id_of_site[site_id].is_some() && !does_nothing(site);
             }
             Event::Exit(span) if registered => warnings.push(Warning::new(Lint::Exit, span, EXIT)),
             Event::Exit(_) => {}
@@ -53,6 +56,16 @@ pub fn collect(analysis: &Analysis, plan: &Plan) -> Vec<Warning> {
         }
     }
     warnings
+}
+
+/// A site whose deferred code is an empty closure or block, with nothing
+/// evaluated now: skipping it changes nothing.
+fn does_nothing(site: &SiteInfo) -> bool {
+    let Ok(lowered) = &site.outcome else {
+        return false;
+    };
+    let empty = |body: &syn::Expr| matches!(body, syn::Expr::Block(block) if block.block.stmts.is_empty() && block.attrs.is_empty());
+    lowered.now.is_empty() && matches!(&lowered.exit, Exit::Code { body, .. } if empty(body))
 }
 
 /// The warnings that are not allowed, as tokens. `in_closure`: the code is

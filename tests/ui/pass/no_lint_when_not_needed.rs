@@ -47,6 +47,16 @@ fn exit_before_defer(code: i32) {
     defer!(close(0));
 }
 
+/// Nothing is queued that `exit` could skip (found in base64's example,
+/// annotated by the transparency check).
+#[with_defer]
+fn exit_after_empty_defer(code: i32) {
+    defer!(|| {});
+    if code != 0 {
+        std::process::exit(code);
+    }
+}
+
 fn since(_: Instant) {}
 
 struct Wg;
@@ -88,4 +98,5 @@ fn main() {
     closures(&Lock);
     loop_with_exit();
     exit_before_defer(0);
+    exit_after_empty_defer(0);
 }
