@@ -10,6 +10,15 @@
 #   floor       `without` plus #[floor_macro::walk] (benches/floor-macro:
 #               the signature parsed with syn, every body token visited and
 #               emitted again): the floor of the expansion time per function
+#   floor_quote `floor` plus the scaffolding of fndefer's static frame
+#               around each body, built with quote! (#[floor_macro::frame_quote])
+#   floor_text  the same scaffolding lexed by rustc from text, its generated
+#               names respanned (#[floor_macro::frame_text])
+#   floor_rules the same scaffolding left to a macro_rules! of the crate, the
+#               proc macro emitting only what varies (#[floor_macro::frame_rules])
+#   floor_sites `with`'s bodies under #[floor_macro::sites]: floor_rules plus
+#               each site's input parsed with syn (and replaced by a slot's
+#               assignment), the least a syn-based #[with_defer] must do
 #   catch       `scopeguard` with each function's body under one
 #               `catch_unwind` by hand: the least that fndefer's semantics
 #               (a deferred call may `recover()` the body's panic) add to
@@ -23,10 +32,11 @@ set -euo pipefail
 mode=$1 out=$2 fndefer=$3 n=${4:-1000}
 # `catch` is `scopeguard`'s functions, each body wrapped (below).
 shape_mode=$mode
+[ "$mode" = floor_sites ] && shape_mode=with
 [ "$mode" = catch ] && shape_mode=scopeguard
-[ "$mode" = floor ] && shape_mode=without
+case $mode in floor_sites) ;; floor*) shape_mode=without ;; esac
 read -r -a shapes <<<"${SHAPES:-0 1 2 3}"
-case $mode in with | without | scopeguard | tracing | catch | floor) ;; *)
+case $mode in with | without | scopeguard | tracing | catch | floor | floor_quote | floor_text | floor_rules | floor_sites) ;; *)
     echo "gen_compile_crate.sh: unknown variant $mode" >&2
     exit 2
     ;;
@@ -45,7 +55,7 @@ mkdir -p "$out/src"
     # The version the workspace's benches use (Cargo.lock pins 1.2.0).
     [ "$shape_mode" = scopeguard ] && echo 'scopeguard = "1"'
     [ "$mode" = tracing ] && echo 'tracing = "0.1"'
-    [ "$mode" = floor ] && echo "floor-macro = { path = \"$(cd "$(dirname "$0")" && pwd)/floor-macro\" }"
+    case $mode in floor*) ;; *) false ;; esac && echo "floor-macro = { path = \"$(cd "$(dirname "$0")" && pwd)/floor-macro\" }"
     echo
     echo '[workspace]'
 } >"$out/Cargo.toml"
@@ -84,6 +94,36 @@ RS
     attr=
     [ "$mode" = tracing ] && attr='#[tracing::instrument(skip_all)]'
     [ "$mode" = floor ] && attr='#[floor_macro::walk]'
+    [ "$mode" = floor_quote ] && attr='#[floor_macro::frame_quote]'
+    [ "$mode" = floor_text ] && attr='#[floor_macro::frame_text]'
+    [ "$mode" = floor_rules ] && attr='#[floor_macro::frame_rules]'
+    case $mode in floor_rules | floor_sites) ;; *) false ;; esac && cat <<'RS'
+
+// What #[floor_macro::frame_quote] emits around a body, as a macro_rules!.
+#[macro_export]
+macro_rules! frame_rules {
+    (($($ret:tt)*) $name:literal $slot:ident { $($body:tt)* }) => {{
+        let marker = ::fndefer::__private::Marker::new();
+        let mut $slot = ::core::option::Option::None;
+        let mut frame = ::fndefer::__private::run(&marker, || -> $($ret)* {
+            $slot = ::core::option::Option::Some(());
+            $($body)*
+        });
+        let $slot = &mut $slot;
+        if let ::core::option::Option::Some(value) = $slot.take() {
+            frame.call_handler(|frame| {
+                {
+                    let () = value;
+                }
+            });
+        }
+        frame.finish_or(|| {
+            use ::fndefer::__private::zero::{ViaDefault as _, ViaPanic as _};
+            (&::fndefer::__private::zero::of(&marker)).zero_value($name)
+        })
+    }};
+}
+RS
     ns=${#shapes[@]}
     for ((i = 0; i < n; i++)); do
         shape=${shapes[$((i % ns))]}
@@ -287,4 +327,8 @@ if [ "$mode" = catch ]; then
         inside && /^}$/ { print "    })) {"; print "        Ok(value) => value,"; print "        Err(payload) => ::std::panic::resume_unwind(payload),"; print "    }"; print "}"; inside = 0; next }
         { print }
     ' "$out/src/lib.rs" >"$out/src/lib.rs.tmp" && mv "$out/src/lib.rs.tmp" "$out/src/lib.rs"
+fi
+# `floor_sites`: fndefer's bodies, the attribute swapped for the floor's.
+if [ "$mode" = floor_sites ]; then
+    sed -i "s/^#\\[with_defer/#[floor_macro::sites/" "$out/src/lib.rs"
 fi
