@@ -227,19 +227,19 @@ fn parse_sites(stream: TokenStream2) -> Result<TokenStream2, syn::Error> {
     while i < trees.len() {
         if let (TokenTree::Ident(ident), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(input))) =
             (&trees[i], trees.get(i + 1), trees.get(i + 2))
+            && ident == "defer"
+            && bang.as_char() == '!'
         {
-            if ident == "defer" && bang.as_char() == '!' {
-                let slot = slot_ident();
-                if input.delimiter() == proc_macro2::Delimiter::Brace {
-                    syn::parse::Parser::parse2(syn::Block::parse_within, input.stream())?;
-                    out.extend(quote::quote!(#slot = ::core::option::Option::Some(());));
-                } else {
-                    syn::parse2::<syn::Expr>(input.stream())?;
-                    out.extend(quote::quote!(#slot = ::core::option::Option::Some(())));
-                }
-                i += 3;
-                continue;
+            let slot = slot_ident();
+            if input.delimiter() == proc_macro2::Delimiter::Brace {
+                syn::parse::Parser::parse2(syn::Block::parse_within, input.stream())?;
+                out.extend(quote::quote!(#slot = ::core::option::Option::Some(());));
+            } else {
+                syn::parse2::<syn::Expr>(input.stream())?;
+                out.extend(quote::quote!(#slot = ::core::option::Option::Some(())));
             }
+            i += 3;
+            continue;
         }
         out.push(match &trees[i] {
             TokenTree::Group(group) => {
