@@ -637,7 +637,11 @@
 //!   deferred code names stays alive until after the deferred calls.
 //!   (That move is a use clippy counts: `needless_pass_by_value` no longer
 //!   fires on a function with a `defer!`; nor does `unnecessary_wraps`,
-//!   which reads the function's own `return`s, now the body closure's.)
+//!   which reads the function's own `return`s, now the body closure's.
+//!   Clippy's pedantic `must_use_candidate` spares a public function that
+//!   uses a static, but looks for the use only outside closures: a function
+//!   passed by path is mirrored outside the body, other uses, such as a
+//!   `static` atomic's method, are not, so such a function may get it.)
 //! - **A returned closure keeps its signature**: in
 //!   `fn f(t: Vec<u64>) -> impl Fn(&usize) -> u64 { move |&i| t[i] }` the
 //!   closure gets the argument types the return type gives it.
