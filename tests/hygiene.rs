@@ -203,6 +203,45 @@ fn fields_named_frame_and_ret() {
     assert_eq!(s.frame, 1);
 }
 
+/// A by-value `self` moved into the body (a branch never taken names it):
+/// no warning, pedantic clippy included.
+struct Owned<'a> {
+    counts: &'a mut Vec<u32>,
+    seen: u32,
+}
+
+impl<'a> Owned<'a> {
+    #[with_defer]
+    fn into_first(self) -> &'a mut u32 {
+        defer!(log("into_first"));
+        &mut self.counts[0]
+    }
+
+    #[with_defer]
+    fn total(mut self, extra: u32) -> u32 {
+        defer!(log("total"));
+        self.seen += extra;
+        self.counts.push(self.seen);
+        self.counts.iter().sum()
+    }
+}
+
+#[test]
+fn a_by_value_self_moves_into_the_body() {
+    let mut counts = vec![1, 2];
+    *Owned {
+        counts: &mut counts,
+        seen: 0,
+    }
+    .into_first() += 10;
+    let owned = Owned {
+        counts: &mut counts,
+        seen: 1,
+    };
+    assert_eq!(owned.total(3), 17);
+    assert_eq!(take(), ["into_first", "total"]);
+}
+
 macro_rules! make_fn {
     ($name:ident, $x:ident) => {
         #[with_defer]

@@ -166,3 +166,96 @@ fn a_returned_closure_gets_its_signature() {
     assert_eq!(get(&2), 30);
     assert_eq!(take(), ["built"]);
 }
+
+/// A by-value `self` that holds a `&'a mut` and gives out a reborrow of it
+/// for `'a` (indexmap's `OccupiedEntry::into_mut`): the body owns `self`,
+/// as the function did.
+struct Slot<'a> {
+    values: &'a mut Vec<u32>,
+    index: usize,
+}
+
+impl<'a> Slot<'a> {
+    fn index(&self) -> usize {
+        self.index
+    }
+
+    #[with_defer]
+    fn into_mut(self) -> &'a mut u32 {
+        defer!(log("into_mut"));
+        let index = self.index();
+        &mut self.values[index]
+    }
+}
+
+#[test]
+fn a_by_value_self_lends_what_it_holds_for_its_lifetime() {
+    let mut values = vec![1, 2, 3];
+    let value = Slot {
+        values: &mut values,
+        index: 1,
+    }
+    .into_mut();
+    *value += 40;
+    assert_eq!(values, [1, 42, 3]);
+    assert_eq!(take(), ["into_mut"]);
+}
+
+struct NoisySelf(&'static str);
+
+impl Drop for NoisySelf {
+    fn drop(&mut self) {
+        log(format!("drop {}", self.0));
+    }
+}
+
+impl NoisySelf {
+    #[with_defer]
+    fn borrowed(self, other: Noisy) {
+        defer!(log("deferred"));
+        log(format!("body reads {} and {}", self.0, other.0));
+    }
+
+    #[with_defer]
+    fn consumed(self, other: Noisy) {
+        defer!(log("deferred"));
+        let moved = self;
+        log(format!("body moves {} and reads {}", moved.0, other.0));
+    }
+
+    #[with_defer]
+    fn named_by_deferred_code(self) {
+        defer!(|| log(format!("deferred sees {}", self.0)));
+        log("body end");
+    }
+}
+
+/// A by-value `self` is a parameter like the others: when deferred code
+/// does not name it, it is dropped when the body ends, before the deferred
+/// calls, whether the body moves it or only reads it (dropped last there,
+/// as the first parameter); when deferred code names it, after them.
+#[test]
+fn a_by_value_self_drops_like_the_other_parameters() {
+    NoisySelf("self").borrowed(Noisy("other"));
+    assert_eq!(
+        take(),
+        [
+            "body reads self and other",
+            "drop other",
+            "drop self",
+            "deferred"
+        ]
+    );
+    NoisySelf("self").consumed(Noisy("other"));
+    assert_eq!(
+        take(),
+        [
+            "body moves self and reads other",
+            "drop self",
+            "drop other",
+            "deferred"
+        ]
+    );
+    NoisySelf("self").named_by_deferred_code();
+    assert_eq!(take(), ["body end", "deferred sees self", "drop self"]);
+}

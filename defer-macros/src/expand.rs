@@ -267,8 +267,12 @@ fn body(input: Input, names: Names) -> Expanded {
         .map(|site| site.position)
         .collect::<Vec<_>>();
     read_adopted_through(&mut body, &plan, &positions);
-    let reborrow_self = receiver
-        .filter(|receiver| receiver.mut_ref && !placement::deferred_code_names_self(&analysis));
+    // An `async fn`'s body owns its parameters already (they are the
+    // future's first locals).
+    let self_capture = receiver.filter(|receiver| {
+        (receiver.mut_ref || (receiver.by_value && matches!(flavor, Flavor::Sync)))
+            && !placement::deferred_code_names_self(&analysis)
+    });
     let generated = codegen::sites(analysis.sites, &plan, names);
     splice::body(
         &mut body,
@@ -284,7 +288,7 @@ fn body(input: Input, names: Names) -> Expanded {
             flavor,
             output: &output,
             items: hoisted,
-            rebindings: placement::rebindings(&params, &moved_params, reborrow_self),
+            rebindings: placement::rebindings(&params, &moved_params, self_capture),
             named: named.as_ref(),
             diagnostics,
             disjoint_captures: crate::edition::captures_disjoint_fields(),

@@ -182,6 +182,8 @@ pub struct SelfParam {
     pub self_token: syn::Token![self],
     /// `&mut self` (or `self: &mut Self`).
     pub mut_ref: bool,
+    /// `self`, `mut self`, `self: Box<Self>`: not a reference.
+    pub by_value: bool,
 }
 
 /// One body to expand.
@@ -211,14 +213,19 @@ impl Input {
         for input in inputs {
             match input {
                 FnArg::Receiver(param) => {
-                    let mut_ref = match &param.kind {
-                        syn::ReceiverKind::Reference(_, _, mutability) => mutability.is_some(),
-                        syn::ReceiverKind::Typed(_, ty) => is_mut_ref_type(ty),
-                        _ => false,
+                    let (mut_ref, by_value) = match &param.kind {
+                        syn::ReceiverKind::Reference(_, _, mutability) => {
+                            (mutability.is_some(), false)
+                        }
+                        syn::ReceiverKind::Typed(_, ty) => {
+                            (is_mut_ref_type(ty), !matches!(&**ty, Type::Reference(_)))
+                        }
+                        _ => (false, true),
                     };
                     receiver = Some(SelfParam {
                         self_token: param.self_token,
                         mut_ref,
+                        by_value,
                     });
                 }
                 FnArg::Typed(typed) => params.push(Param {

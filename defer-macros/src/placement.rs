@@ -132,19 +132,33 @@ fn lowered_sites(analysis: &Analysis) -> impl Iterator<Item = &crate::analyze::L
 /// warnings stay there) and with the user's `mut`. One statement, so one
 /// allowance: clippy would blame the `_x` bindings it moves.
 ///
-/// `reborrow_self`: a `&mut self` the deferred code does not use is
-/// captured whole (`*self`, a reborrow) rather than field by field: rustc's
-/// liveness check reports `self.busy = true; f(); self.busy = false;` in a
-/// closure that captures the field `self.busy` as a value never read.
+/// `self_capture`, for a receiver the deferred code does not use: a
+/// `&mut self` is captured whole (`*self`, a reborrow) rather than field by
+/// field, as rustc's liveness check reports `self.busy = true; f();
+/// self.busy = false;` in a closure that captures the field `self.busy` as
+/// a value never read; a by-value `self` is moved into the closure like the
+/// other parameters (a closure cannot rebind `self`, so it is named by value
+/// in a branch the body never takes): the body owns it, so it can lend what
+/// `self` holds for `'a` (`&mut self.entries[i]` out of a `self` holding a
+/// `&'a mut`), and it is dropped when the body ends whether or not the body
+/// moves it.
 pub fn rebindings(
     params: &[Param],
     moved: &[syn::Ident],
-    reborrow_self: Option<crate::input::SelfParam>,
+    self_capture: Option<crate::input::SelfParam>,
 ) -> proc_macro2::TokenStream {
     use quote::{quote, quote_spanned};
-    let reborrow = reborrow_self.map(|receiver| {
+    let reborrow = self_capture.map(|receiver| {
         let self_token = receiver.self_token;
-        quote!(let _ = &mut *#self_token;)
+        if receiver.by_value {
+            quote! {
+                if false {
+                    ::fndefer::__private::moved_into_body(#self_token)
+                }
+            }
+        } else {
+            quote!(let _ = &mut *#self_token;)
+        }
     });
     let mut patterns = Vec::new();
     let mut values = Vec::new();

@@ -784,6 +784,16 @@ impl<T: Default> NamedZero for T {
     }
 }
 
+/// Never called. A by-value `self` that deferred code does not use is
+/// passed here in a branch the body closure never takes (`if false`), so
+/// that the closure captures `self` by value, as it does the parameters it
+/// rebinds (a closure cannot rebind `self`). The branch diverges, so the
+/// body's own uses of `self` after it are not uses after a move.
+#[inline(always)]
+pub fn moved_into_body<T>(_: T) -> ! {
+    unreachable!("a branch the body never takes")
+}
+
 /// Runs a body that has named results but no deferred call, so that its
 /// bare `return;` ends the body and not the function.
 #[inline(always)]
