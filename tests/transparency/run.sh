@@ -235,10 +235,11 @@ for p in json.load(sys.stdin)["packages"]:
   read -r ap af ai < <(test_counts "$d/annot.test.log")
   brc=$(cat "$d/base.test.rc"); arc=$(cat "$d/annot.test.rc")
   # Lints that judge the shape of a whole body (`partial_cmp` being
-  # `Some(self.cmp(other))`, `clone` being `*self`) see the statement the
-  # check inserts, not fndefer (extra_unused_type_parameters skips empty
+  # `Some(self.cmp(other))`, `clone` being `*self`, `default` being one
+  # variant or value that `#[derive(Default)]` would give) see the statement
+  # the check inserts, not fndefer (extra_unused_type_parameters skips empty
   # bodies, which the check fills): they are not compared.
-  body_shape='clippy::(non_canonical_(partial_ord|clone)_impl|extra_unused_type_parameters)'
+  body_shape='clippy::(non_canonical_(partial_ord|clone)_impl|extra_unused_type_parameters|derivable_impls)'
   grep -P '^\S+\twarning\t' "$d/base.diags"  | cut -f1,3,4 | grep -vP "\t$body_shape\t" | sort > "$d/base.warn"
   grep -P '^\S+\twarning\t' "$d/annot.diags" | cut -f1,3,4 | grep -vP "\t$body_shape\t" | sort > "$d/annot.warn"
   # multiset difference: `comm` on sorted lists with duplicates
