@@ -633,8 +633,12 @@
 //!   (as a function's parameters belong to its body): a `&mut` parameter
 //!   can be re-sliced and assigned back (`buf = &mut buf[n..]`), and such
 //!   parameters are dropped when the body ends, last declared first — as
-//!   Rust drops them — *before* the deferred calls run. A parameter that
-//!   deferred code names stays alive until after the deferred calls.
+//!   Rust drops them — *before* the deferred calls run. A by-value `self`
+//!   is such a parameter too (it can lend what it holds for its lifetime,
+//!   `&mut self.entries[i]` out of a `self` holding a `&'a mut`, and it is
+//!   dropped when the body ends whether or not the body moves it). A
+//!   parameter that deferred code names stays alive until after the
+//!   deferred calls.
 //!   (That move is a use clippy counts: `needless_pass_by_value` no longer
 //!   fires on a function with a `defer!`; nor does `unnecessary_wraps`,
 //!   which reads the function's own `return`s, now the body closure's.

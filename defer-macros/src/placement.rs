@@ -8,8 +8,9 @@
 //!   closure. `use` declarations always go in front, so deferred code sees
 //!   the same names as the body.
 //! - a parameter that deferred code does not name is moved into the closure
-//!   first thing (`let mut buf = buf;`), so the body owns it as the function
-//!   did: a `&mut` parameter can be re-sliced and assigned back
+//!   first thing (`let mut buf = buf;`; a by-value `self`, which a closure
+//!   cannot rebind, by naming it in a branch never taken), so the body owns
+//!   it as the function did: a `&mut` parameter can be re-sliced and assigned back
 //!   (`buf = &mut buf[n..]`), and parameters are dropped when the body ends,
 //!   last declared first, as Rust drops them. A parameter that deferred code
 //!   names stays in the function's frame and is dropped after the deferred
