@@ -58,11 +58,13 @@ declare -A FLAGS=(
   [siphasher=1.0.1]=""                    # Hasher impls with state in &mut self, macros in bodies
   [adler2=2.0.0]=""                       # no_std + std feature, SIMD-free loops over chunks
   [ryu=1.0.18]=""                         # no_std float formatting: unsafe pointer writes, const tables
+  # A fourth round (bit-vec 0.8.0, humantime 2.1.0, camino 1.1.9 pass too):
+  [indexmap=2.6.0]=""                     # entries holding &'a mut, by-value self lending for 'a (into_mut)
 )
 ORDER=(semver=1.0.28 bytes=1.12.2 either=1.19.0 smallvec=1.16.6 arrayvec=0.7.8 scopeguard=1.2.0
        shlex=1.3.0 slab=0.4.9 strsim=0.11.1 percent-encoding=2.3.1
        hex=0.4.3 fastrand=2.3.0 unicode-xid=0.2.6
-       byteorder=1.5.0 siphasher=1.0.1 adler2=2.0.0 ryu=1.0.18)
+       byteorder=1.5.0 siphasher=1.0.1 adler2=2.0.0 ryu=1.0.18 indexmap=2.6.0)
 # HELD_OUT="name=version .." runs these crates instead of the pinned list
 # (with no extra flags): crates the fixes were not made for.
 if [ -n "${HELD_OUT:-}" ]; then
