@@ -224,16 +224,25 @@ impl NoisySelf {
     }
 
     #[with_defer]
+    #[allow(clippy::unused_self)]
+    fn unmentioned(self, other: Noisy) {
+        defer!(log("deferred"));
+        log(format!("body reads {}", other.0));
+    }
+
+    #[with_defer]
     fn named_by_deferred_code(self) {
         defer!(|| log(format!("deferred sees {}", self.0)));
         log("body end");
     }
 }
 
-/// A by-value `self` is a parameter like the others: when deferred code
-/// does not name it, it is dropped when the body ends, before the deferred
-/// calls, whether the body moves it or only reads it (dropped last there,
-/// as the first parameter); when deferred code names it, after them.
+/// A by-value `self` is a parameter like the others: when the body
+/// mentions it and deferred code does not, it is dropped when the body
+/// ends, before the deferred calls, whether the body moves it or only reads
+/// it (dropped last there, as the first parameter); when the body does not
+/// mention it (clippy's `unused_self` stays the user's), or deferred code
+/// names it, after them.
 #[test]
 fn a_by_value_self_drops_like_the_other_parameters() {
     NoisySelf("self").borrowed(Noisy("other"));
@@ -255,6 +264,11 @@ fn a_by_value_self_drops_like_the_other_parameters() {
             "drop other",
             "deferred"
         ]
+    );
+    NoisySelf("self").unmentioned(Noisy("other"));
+    assert_eq!(
+        take(),
+        ["body reads other", "drop other", "deferred", "drop self"]
     );
     NoisySelf("self").named_by_deferred_code();
     assert_eq!(take(), ["body end", "deferred sees self", "drop self"]);

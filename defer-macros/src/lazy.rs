@@ -11,7 +11,7 @@ use syn::{Block, Expr, Stmt};
 /// is most of what expansion costs saved (see [`lazy_statements`]).
 pub fn parse_function(item: TokenStream) -> syn::Result<(syn::ItemFn, BodyFacts)> {
     lazy_function(&item).or_else(|_| {
-        syn::parse2::<syn::ItemFn>(item).map(|function| (function, BodyFacts::default()))
+        syn::parse2::<syn::ItemFn>(item).map(|function| (function, BodyFacts::UNSCANNED))
     })
 }
 
@@ -24,6 +24,16 @@ pub struct BodyFacts {
     /// is in the body closure it would start to lint the function (the
     /// frame then makes such a use itself, see `frame`).
     pub passes_function_path: bool,
+    /// The body mentions `self` (anywhere, macro input and sites included).
+    pub mentions_self: bool,
+}
+
+impl BodyFacts {
+    /// For a body the scan did not see: what is safe to assume.
+    pub const UNSCANNED: BodyFacts = BodyFacts {
+        passes_function_path: false,
+        mentions_self: true,
+    };
 }
 
 /// The signature parsed, the body's group taken as it is (no syn buffer of
@@ -103,6 +113,7 @@ fn lazy_statements(body: TokenStream) -> syn::Result<(Vec<Stmt>, BodyFacts)> {
     let scan = Scan::of(body);
     let facts = BodyFacts {
         passes_function_path: scan.passes_function_path,
+        mentions_self: scan.mentions_self,
     };
     let trees = &scan.trees;
     let mut stmts = Vec::new();
@@ -241,6 +252,8 @@ struct Scan {
     site_words: Vec<String>,
     /// See [`BodyFacts::passes_function_path`].
     passes_function_path: bool,
+    /// See [`BodyFacts::mentions_self`].
+    mentions_self: bool,
 }
 
 impl Scan {
@@ -252,6 +265,7 @@ impl Scan {
             site_words: Vec::new(),
             trees: Vec::new(),
             passes_function_path: false,
+            mentions_self: false,
         };
         let mut in_site = false;
         for (index, tree) in trees.iter().enumerate() {
@@ -276,6 +290,7 @@ impl Scan {
         match tree {
             TokenTree::Ident(ident) => {
                 let word = ident.to_string();
+                self.mentions_self |= word == "self";
                 let analysed = ANALYSED_WORDS.contains(&word.as_str());
                 if SITE_WORDS.contains(&word.as_str())
                     && matches!(siblings.get(index + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!')
