@@ -267,13 +267,15 @@ fn body(input: Input, names: Names) -> Expanded {
         .map(|site| site.position)
         .collect::<Vec<_>>();
     read_adopted_through(&mut body, &plan, &positions);
-    // A by-value `self` is moved in only when the body mentions it (a body
-    // that does not leaves it to the function's frame, and clippy's
-    // `unused_self` its say); an `async fn`'s body owns its parameters
-    // already (they are the future's first locals).
+    // Only when the body mentions `self`: a body that does not captures
+    // nothing of it (a by-value `self` stays in the function's frame), and
+    // naming it would take clippy's `unused_self` from the user. An `async
+    // fn`'s body owns its parameters already (the future's first locals).
     let self_capture = receiver.filter(|receiver| {
-        let move_in = receiver.by_value && facts.mentions_self && matches!(flavor, Flavor::Sync);
-        (receiver.mut_ref || move_in) && !placement::deferred_code_names_self(&analysis)
+        let move_in = receiver.by_value && matches!(flavor, Flavor::Sync);
+        facts.mentions_self
+            && (receiver.mut_ref || move_in)
+            && !placement::deferred_code_names_self(&analysis)
     });
     let generated = codegen::sites(analysis.sites, &plan, names);
     splice::body(
