@@ -8,21 +8,7 @@ use proc_macro2::{Group, TokenStream as TokenStream2, TokenTree};
 
 #[proc_macro_attribute]
 pub fn walk(_args: TokenStream, item: TokenStream) -> TokenStream {
-    let mut trees: Vec<TokenTree> = TokenStream2::from(item).into_iter().collect();
-    let Some(TokenTree::Group(body)) = trees.pop() else {
-        return syn::Error::new(proc_macro2::Span::call_site(), "no body").to_compile_error().into();
-    };
-    let head: TokenStream2 = trees.into_iter().collect();
-    let parsed = syn::parse::Parser::parse2(
-        |input: syn::parse::ParseStream| {
-            let attrs = input.call(syn::Attribute::parse_outer)?;
-            let vis: syn::Visibility = input.parse()?;
-            let sig: syn::Signature = input.parse()?;
-            Ok((attrs, vis, sig))
-        },
-        head,
-    );
-    let (attrs, vis, sig) = match parsed {
+    let (Function { attrs, vis, sig }, body) = match function(item) {
         Ok(parsed) => parsed,
         Err(error) => return error.to_compile_error().into(),
     };
@@ -31,6 +17,33 @@ pub fn walk(_args: TokenStream, item: TokenStream) -> TokenStream {
     let mut block = Group::new(body.delimiter(), stream);
     block.set_span(body.span());
     quote::quote!(#(#attrs)* #vis #sig #block).into()
+}
+
+/// The function's head, parsed as fndefer's lazy parse parses it.
+struct Function {
+    attrs: Vec<syn::Attribute>,
+    vis: syn::Visibility,
+    sig: syn::Signature,
+}
+
+/// The head parsed with syn; the body's group as it is.
+fn function(item: TokenStream) -> syn::Result<(Function, Group)> {
+    let mut trees: Vec<TokenTree> = TokenStream2::from(item).into_iter().collect();
+    let Some(TokenTree::Group(body)) = trees.pop() else {
+        return Err(syn::Error::new(proc_macro2::Span::call_site(), "no body"));
+    };
+    let head: TokenStream2 = trees.into_iter().collect();
+    let function = syn::parse::Parser::parse2(
+        |input: syn::parse::ParseStream| {
+            Ok(Function {
+                attrs: input.call(syn::Attribute::parse_outer)?,
+                vis: input.parse()?,
+                sig: input.parse()?,
+            })
+        },
+        head,
+    )?;
+    Ok((function, body))
 }
 
 /// Every token visited and re-emitted; `defer` idents counted.
@@ -157,21 +170,7 @@ fn framed_with(
     walk_body: impl FnOnce(TokenStream2) -> Result<TokenStream2, syn::Error>,
     scaffold: impl FnOnce(TokenStream2, String, TokenStream2) -> TokenStream2,
 ) -> TokenStream {
-    let mut trees: Vec<TokenTree> = TokenStream2::from(item).into_iter().collect();
-    let Some(TokenTree::Group(body)) = trees.pop() else {
-        return syn::Error::new(proc_macro2::Span::call_site(), "no body").to_compile_error().into();
-    };
-    let head: TokenStream2 = trees.into_iter().collect();
-    let parsed = syn::parse::Parser::parse2(
-        |input: syn::parse::ParseStream| {
-            let attrs = input.call(syn::Attribute::parse_outer)?;
-            let vis: syn::Visibility = input.parse()?;
-            let sig: syn::Signature = input.parse()?;
-            Ok((attrs, vis, sig))
-        },
-        head,
-    );
-    let (attrs, vis, sig) = match parsed {
+    let (Function { attrs, vis, sig }, body) = match function(item) {
         Ok(parsed) => parsed,
         Err(error) => return error.to_compile_error().into(),
     };
