@@ -57,7 +57,7 @@ impl Names {
             defer: found.decide("defer"),
             errdefer: found.decide("errdefer"),
             recover: found.decide("recover"),
-            exit: found.exit_from_process || !found.elsewhere.iter().any(|name| name == "exit"),
+            exit: found.exit_from_process || !found.is_elsewhere("exit"),
         }
     }
 }
@@ -139,7 +139,12 @@ impl Found {
     fn decide(&self, name: &str) -> bool {
         self.glob_fndefer
             || self.from_fndefer.iter().any(|found| found == name)
-            || !self.elsewhere.iter().any(|found| found == name)
+            || !self.is_elsewhere(name)
+    }
+
+    /// `name` is imported from another crate or defined in the file.
+    fn is_elsewhere(&self, name: &str) -> bool {
+        self.elsewhere.iter().any(|found| found == name)
     }
 }
 

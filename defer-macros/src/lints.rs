@@ -64,8 +64,9 @@ fn does_nothing(site: &SiteInfo) -> bool {
     let Ok(lowered) = &site.outcome else {
         return false;
     };
-    let empty = |body: &syn::Expr| matches!(body, syn::Expr::Block(block) if block.block.stmts.is_empty() && block.attrs.is_empty());
-    lowered.now.is_empty() && matches!(&lowered.exit, Exit::Code { body, .. } if empty(body))
+    lowered.now.is_empty()
+        && matches!(&lowered.exit, Exit::Code { body: syn::Expr::Block(block), .. }
+            if block.block.stmts.is_empty() && block.attrs.is_empty())
 }
 
 /// The warnings that are not allowed, as tokens. `in_closure`: the code is
